@@ -1,0 +1,10 @@
+// Entry point of the extension: wires the pieces together, nothing else.
+import * as vscode from 'vscode';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('Netfilter Lens', { log: true });
+  context.subscriptions.push(output);
+  output.info('Netfilter Lens activated');
+}
+
+export function deactivate(): void {}
