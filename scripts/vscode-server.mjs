@@ -224,6 +224,9 @@ export function isolatedEnv(dir, base = process.env) {
 }
 
 function serverArgs({ dataDir, extensionsDir }) {
+  // Missing folders make the extension scanner fail and the workbench load no extension at all.
+  for (const d of ['server-data', 'user-data']) mkdirSync(join(dataDir, d), { recursive: true });
+  mkdirSync(extensionsDir ?? join(dataDir, 'extensions'), { recursive: true });
   return [
     '--accept-server-license-terms',
     '--disable-telemetry',
@@ -245,10 +248,10 @@ export function installVsix({ vsix, dataDir, extensionsDir, env }) {
 }
 
 /**
- * Starts server-main.js on 127.0.0.1. Resolves once it listens.
+ * Starts server-main.js on 127.0.0.1 (`port` 0: any free one). Resolves once it listens.
  * `stop()` kills its whole process group (extension hosts, pty host, file watcher).
  */
-export async function startServer({ port, dataDir, extensionsDir, env, smokeTestDriver = false, onOutput = () => {}, readyTimeoutMs = 60_000 }) {
+export async function startServer({ port = 0, dataDir, extensionsDir, env, smokeTestDriver = false, onOutput = () => {}, readyTimeoutMs = 60_000 }) {
   const args = [
     serverMain, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token',
     ...serverArgs({ dataDir, extensionsDir }),
@@ -278,19 +281,21 @@ export async function startServer({ port, dataDir, extensionsDir, env, smokeTest
       const text = chunk.toString();
       onOutput(text);
       buffered += text;
-      if (/listening on/i.test(buffered)) { clearTimeout(timer); resolveP(); }
+      const m = buffered.match(/listening on (\d+)/i);
+      if (m) { clearTimeout(timer); resolveP(Number(m[1])); }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     exitPromise.then(({ code, signal }) => { clearTimeout(timer); reject(new Error(`VS Code Server exited early (${code ?? signal}):\n${buffered}`)); });
   });
+  let boundPort;
   try {
-    await ready;
+    boundPort = await ready;
   } catch (e) {
     await stop();
     throw e;
   }
-  return { child, port, stop, exited: exitPromise, url: `http://127.0.0.1:${port}` };
+  return { child, port: boundPort, stop, exited: exitPromise, url: `http://127.0.0.1:${boundPort}` };
 }
 
 function killGroup(pid, signal) {

@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+// Runs test/integration/suite/** inside a real VS Code: VS Code Server (npm code-server,
+// installed once into .vscode-test/server) on 127.0.0.1, its web workbench in headless
+// Debian Chromium driven by playwright-core, mocha in the Node extension host.
+//
+//   node test/integration/run.mjs [--keep] [--grep PATTERN]
+//
+// Env: NFLENS_RESULT (counts file for test/run-all.mjs), CI=true (missing prerequisites
+// fail instead of skipping), NFLENS_INTEGRATION_TIMEOUT (seconds, default 420),
+// NFLENS_CHROMIUM (browser path), NFLENS_SCREENSHOT_OUT (default docs/screenshots).
+// Screenshots requested by tests (support.ts `screenshot(name)`) land in NFLENS_SCREENSHOT_OUT;
+// on a timeout the harness saves test-results/integration-timeout.png.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { format } from 'node:util';
+import {
+  chromiumArgs, chromiumPath, ensureServer, isolatedEnv, repoRoot, serverPrereqProblem, startServer, workbenchUrl,
+} from '../../scripts/vscode-server.mjs';
+import { buildExtension, bundleSuite } from './bundle.mjs';
+
+// Workbench chatter that says nothing about the extension (offline gallery, service worker...).
+const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin|\[Service Worker\]|ChatSessionStore|Unable to read file .*extensions\.json|getaddrinfo ENOTFOUND|No search provider registered|Started initializing default profile|Completed initializing default profile|Extension host agent|ComputeTargetPlatform|\[\d\d:\d\d:\d\d\]\s*$|\s*$)/;
+const RESULT_MARKER = /@@nflens-result (\{.*?\})@@/;
+const SCREENSHOT_MARKER = /@@nflens-screenshot (\{.*?\})@@/;
+
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+const grepAt = args.indexOf('--grep');
+const grep = grepAt >= 0 ? args[grepAt + 1] : process.env.NFLENS_GREP;
+const timeoutSec = Number(process.env.NFLENS_INTEGRATION_TIMEOUT ?? 420);
+const screenshotOut = resolve(process.env.NFLENS_SCREENSHOT_OUT ?? join(repoRoot, 'docs', 'screenshots'));
+const inCI = process.env.CI === 'true' || process.env.CI === '1';
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+const say = (m) => console.log(`[integration] ${m}`);
+
+function writeCounts(counts) {
+  if (process.env.NFLENS_RESULT) writeFileSync(process.env.NFLENS_RESULT, JSON.stringify(counts));
+  console.log(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+}
+
+/** Same rule as test/support/prereq.ts: skip loudly on a laptop, fail with CI=true. */
+function missingPrereq(what) {
+  const msg = `the VS Code integration suite needs ${what}`;
+  if (inCI) {
+    console.error(`[integration] ${msg}: missing in CI (CI=true), which is a failure`);
+    writeCounts({ passed: 0, failed: 1, skipped: 0 });
+    process.exit(1);
+  }
+  console.warn(`\n  !!! SKIPPING ${msg}. Install it (see .ci/run) to run this suite. !!!\n`);
+  writeCounts({ passed: 0, failed: 0, skipped: 1 });
+  process.exit(0);
+}
+
+const require = createRequire(import.meta.url);
+let playwright;
+try {
+  playwright = require('playwright-core');
+} catch {
+  missingPrereq('the npm package playwright-core (npm ci)');
+}
+const browserPath = chromiumPath();
+if (!browserPath) missingPrereq('Chromium (Debian: apt-get install chromium)');
+const serverProblem = serverPrereqProblem();
+if (serverProblem) missingPrereq(serverProblem);
+
+try {
+  await ensureServer({ log: say });
+} catch (e) {
+  missingPrereq(`VS Code Server, whose install failed: ${e.message}`);
+}
+
+const runDir = mkdtempSync(join(tmpdir(), 'nflens-integration-'));
+const env = isolatedEnv(runDir);
+const workspace = join(runDir, 'workspace', 'samples');
+const ackDir = join(runDir, 'screenshot-acks');
+mkdirSync(ackDir);
+cpSync(join(repoRoot, 'samples'), workspace, { recursive: true });
+Object.assign(env, {
+  NFLENS_SCREENSHOT_ACK_DIR: ackDir,
+  NFLENS_COLOR: process.stdout.isTTY ? '1' : '0',
+  ...(grep ? { NFLENS_GREP: grep } : {}),
+});
+
+let server;
+let browser;
+let page;
+let counts;
+let exitCode;
+let failure;
+const cleanups = [];
+
+async function cleanup() {
+  while (cleanups.length) {
+    try { await cleanups.pop()(); } catch {}
+  }
+  if (!keep) rmSync(runDir, { recursive: true, force: true });
+  else say(`kept ${runDir}`);
+}
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(sig, async () => {
+    say(`${sig}: stopping`);
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+try {
+  buildExtension();
+  const suite = await bundleSuite(join(runDir, 'suite'));
+  say(`bundled ${suite.tests.length} test file(s): ${suite.tests.join(', ')}`);
+
+  server = await startServer({
+    dataDir: join(runDir, 'vscode'),
+    env,
+    smokeTestDriver: true,
+    onOutput: (t) => { if (process.env.NFLENS_DEBUG) process.stdout.write(`[server] ${t}`); },
+  });
+  cleanups.push(() => server.stop());
+  say(`VS Code Server listening on ${server.url} (${elapsed()})`);
+
+  browser = await playwright.chromium.launch({
+    executablePath: browserPath,
+    headless: true,
+    args: chromiumArgs,
+    env,
+    timeout: 60_000,
+  });
+  cleanups.push(() => browser.close());
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  page = await context.newPage();
+  if (process.env.NFLENS_DEBUG) page.on('console', (m) => console.log(`[browser ${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => console.log(`[browser pageerror] ${e.message}`));
+
+  let screenshotQueue = Promise.resolve();
+  const takeScreenshot = (request) => {
+    screenshotQueue = screenshotQueue.then(async () => {
+      const file = join(screenshotOut, `${request.name}.png`);
+      try {
+        mkdirSync(screenshotOut, { recursive: true });
+        await page.screenshot({ path: file });
+        say(`screenshot ${file}`);
+      } catch (e) {
+        say(`screenshot ${request.name} failed: ${e.message}`);
+      }
+      writeFileSync(join(ackDir, request.token), '');
+    });
+  };
+
+  let resolveDone;
+  const done = new Promise((r) => { resolveDone = r; });
+  await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
+    const text = Array.isArray(logArgs) ? format(...logArgs) : String(logArgs ?? '');
+    if (!process.env.NFLENS_DEBUG && NOISE.test(text)) return;
+    for (const line of text.split('\n')) {
+      const result = line.match(RESULT_MARKER);
+      const shot = line.match(SCREENSHOT_MARKER);
+      if (result) counts = JSON.parse(result[1]);
+      else if (shot) takeScreenshot(JSON.parse(shot[1]));
+      else console.log(line);
+    }
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => resolveDone(code));
+
+  const port = server.port;
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${repoRoot}`],
+    ['extensionTestsPath', `vscode-remote://127.0.0.1:${port}${suite.index}`],
+    ['skipWelcome', 'true'],
+    ['skipReleaseNotes', 'true'],
+  ];
+  await page.goto(workbenchUrl(port, workspace, payload));
+  say(`workbench opened (${elapsed()}); running the suite`);
+
+  let timer;
+  const timedOut = new Promise((resolveT) => { timer = setTimeout(() => resolveT('timeout'), timeoutSec * 1000); });
+  const serverDied = server.exited.then(({ code, signal }) => `server exited (${code ?? signal})`);
+  const outcome = await Promise.race([done, timedOut, serverDied]);
+  clearTimeout(timer);
+  if (typeof outcome === 'number') {
+    exitCode = outcome;
+  } else {
+    failure = outcome === 'timeout' ? `the suite did not finish within ${timeoutSec} s` : outcome;
+    const shot = join(repoRoot, 'test-results', 'integration-timeout.png');
+    mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+    await page.screenshot({ path: shot }).then(() => say(`screenshot of the stuck workbench: ${shot}`), () => {});
+  }
+  await screenshotQueue;
+} catch (e) {
+  failure = e.stack ?? String(e);
+}
+
+await cleanup();
+
+if (failure) console.error(`[integration] FAILED: ${failure}`);
+if (!counts) {
+  counts = { passed: 0, failed: 1, skipped: 0 };
+  if (!failure) console.error(`[integration] the suite ended (exit ${exitCode}) without reporting its counts`);
+} else if (exitCode !== 0 && counts.failed === 0) {
+  counts.failed = 1; // run() threw outside a test (e.g. no test files)
+}
+say(`finished in ${elapsed()}`);
+writeCounts(counts);
+process.exit(failure || exitCode !== 0 || counts.failed ? 1 : 0);
