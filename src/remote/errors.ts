@@ -41,9 +41,7 @@ export function commandFailure(host: string, argv: readonly string[], result: Co
     );
   }
   const missing =
-    stderr.match(/^(?:sudo: )?(?:[^\s:]+: )*([^\s:]+): (?:command )?not found/m) ??
-    stderr.match(/exec of "([^"]+)" failed: No such file or directory/) ??
-    stderr.match(/sudo: ([^\s:]+): command not found/);
+    stderr.match(/([^\s:]+): (?:command )?not found\s*$/m) ?? stderr.match(/exec of "([^"]+)" failed: No such file or directory/);
   if (result.code === 127 || missing) {
     const what = missing?.[1] ?? program;
     return new RemoteError('command-missing', `${host}: ${what} is not installed (or not in PATH) on the node`, host);

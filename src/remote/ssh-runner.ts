@@ -218,6 +218,8 @@ export class SshRunner implements CommandRunner {
 
       client.on('ready', () => {
         if (settled) return client.end();
+        // Small request/reply packets: without this, Nagle + delayed ACKs add ~40 ms per round trip.
+        client.setNoDelay(true);
         settled = true;
         clearTimeout(timer);
         resolve(client);
