@@ -19,6 +19,10 @@ interface NftNode {
   range?: Range;
   /** For translated nodes: the iptables source range they came from. */
   origin?: Range;
+  /** Expressions: written in parentheses, `(meta mark | 0x10) << 8`. */
+  parens?: boolean;
+  /** Line items (rules, defines, commands): a `# text` comment after the node on the same line. */
+  trailingComment?: string;
 }
 
 // ---------------------------------------------------------------- expressions
@@ -163,6 +167,8 @@ export interface Arg {
   value?: Expr;
   /** A nested statement as an argument (`add @s { ip saddr ct count over 2 }` elements, `meter ... { ... limit ... }`). */
   stmt?: Stmt;
+  /** Print the value right after the key, without a space (`to :tcp dport map { ... }`). */
+  keyGlued?: boolean;
   range?: Range;
   origin?: Range;
 }
@@ -190,6 +196,8 @@ export interface VerdictStmt extends NftNode {
   verdict: VerdictName;
   /** jump/goto target: a chain name literal or a variable. */
   chain?: Expr;
+  /** jump/goto to an anonymous chain (chain binding): `jump { ... }`. */
+  block?: (Rule | CommentLine)[];
 }
 
 /** `meta mark set expr`, `ct zone set 4097`, `ip dscp set cs1`, `tcp option maxseg size set rt mtu`. */
@@ -217,7 +225,13 @@ export interface CommentLine extends NftNode {
   text: string;
 }
 
-export type Stmt = RelationalStmt | VerdictStmt | AssignStmt | KeywordStmt;
+/** An expression used as a statement: the verdict map `iifname vmap { "lo" : accept }`. */
+export interface ExprStmt extends NftNode {
+  kind: 'expr';
+  expr: Expr;
+}
+
+export type Stmt = RelationalStmt | VerdictStmt | AssignStmt | KeywordStmt | ExprStmt;
 
 export interface Rule extends NftNode {
   kind: 'rule';
@@ -307,6 +321,8 @@ export type TableItem = Chain | SetDecl | Flowtable | ObjectDecl | CommentLine;
 export interface Table extends NftNode {
   kind: 'table';
   family: Family;
+  /** Written without a family (`table t { ... }`): nft takes `ip`. */
+  implicitFamily?: boolean;
   name: string;
   flags?: string[];
   comment?: string;
@@ -351,6 +367,10 @@ export interface CommandStmt extends NftNode {
   elements?: Expr[];
   /** New name for rename. */
   newName?: string;
+  /** Written without the verb (`table ip t`, `chain ip t c`): nft reads it as `add`. */
+  implicit?: boolean;
+  /** Words after the object that have no field above (`list ruleset` options, `list chains ip`...). */
+  extra?: string[];
 }
 
 export type TopLevel = Table | Define | Include | CommandStmt | CommentLine;

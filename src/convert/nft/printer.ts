@@ -89,6 +89,7 @@ export function printExpr(e: Expr): string {
 }
 
 export function printArg(a: Arg): string {
+  if (a.keyGlued && a.key !== undefined && a.value !== undefined) return `${a.key}${printExpr(a.value)}`;
   const parts: string[] = [];
   if (a.key !== undefined) parts.push(a.key);
   if (a.value !== undefined) parts.push(printExpr(a.value));
@@ -108,6 +109,8 @@ export function printStmt(s: Stmt): string {
       return `${printExpr(s.left)} set ${printExpr(s.value)}`;
     case 'keyword':
       return [s.keyword, ...s.args.map(printArg)].join(' ');
+    case 'expr':
+      return printExpr(s.expr);
   }
 }
 

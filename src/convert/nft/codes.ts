@@ -1,0 +1,36 @@
+/**
+ * Stable diagnostic codes of the nft parser, analysis and validation. One line per code
+ * saying what it means; docs and quick fixes key on these strings.
+ */
+export const NFT_CODES = {
+  // ---- syntax (parser)
+  'nft-syntax-error': 'A token that does not fit the grammar at this point (nft would reject the line).',
+  'nft-unterminated-string': 'A double-quoted string that is not closed on the same line.',
+  'nft-invalid-character': 'A character that is not part of the nft language.',
+  'nft-unclosed-block': 'A `{` without its matching `}` before the end of the file.',
+  'nft-unexpected-brace': 'A `}` that closes no open block.',
+  'nft-unknown-command': 'A top-level line that is not a table, command, define or include.',
+  'nft-unknown-statement': 'A word at the start of a statement that is no nft statement, expression or verdict.',
+  'nft-expected-name': 'A table, chain, set or object name is missing.',
+  'nft-expected-value': 'An expression or value is missing (after a selector, operator or keyword).',
+  'nft-unknown-family': 'A family that is not ip, ip6, inet, arp, bridge or netdev.',
+  'nft-include-not-found': 'An included file that could not be read (relative paths resolve against the including file).',
+  'nft-include-cycle': 'A file that includes itself, directly or through others.',
+  // ---- analysis
+  'nft-undefined-chain': 'jump/goto to a chain that is not declared in the same table.',
+  'nft-undefined-set': '@name refers to a set, map or flowtable not declared in the same table.',
+  'nft-undefined-variable': '$name used without a define before it.',
+  'nft-base-chain-incomplete': 'A base chain (with type) lacks its hook or priority, or has a hook without type.',
+  'nft-duplicate-table': 'The same table is declared twice with a block in nested style... merged by nft; reported when a name clash is certain.',
+  'nft-duplicate-chain': 'A chain declared twice in one table.',
+  'nft-duplicate-set': 'A set or map declared twice in one table.',
+  'nft-duplicate-object': 'A flowtable or stateful object declared twice in one table.',
+  'nft-duplicate-define': 'A variable defined twice (use redefine).',
+  'nft-set-type-mismatch': 'A set/map element whose value does not fit the declared type (e.g. an IPv6 address in an ipv4_addr set).',
+  'nft-map-not-set': 'A set used where a map is needed (map/vmap lookup) or the other way round.',
+  // ---- validation with the real nft
+  'nft-validate-error': 'Error reported by `nft -c -f` (real nft validation).',
+  'nft-validate-unavailable': 'nft validation could not run (nft missing or no permission for a network namespace).',
+} as const;
+
+export type NftCode = keyof typeof NFT_CODES;
