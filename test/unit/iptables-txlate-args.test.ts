@@ -1,0 +1,37 @@
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dialect } from '../../src/convert/ast/iptables';
+import { parseIptablesArgs, printCommand } from '../../src/convert/iptables';
+import { corpusDir, prereqs, requirePrereqs } from '../support/prereq';
+
+const PREFIX = /^(iptables|ip6tables|ebtables|arptables)-translate\s+(.*)$/;
+
+describe('every txlate input line parses (corpus/txlate)', function () {
+  before(function () {
+    requirePrereqs(this, prereqs.corpus());
+  });
+
+  it('parses all iptables/ip6tables/ebtables/arptables-translate lines without syntax errors', () => {
+    const dir = join(corpusDir, 'txlate');
+    let count = 0;
+    const failures: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.txlate'))) {
+      for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+        const m = PREFIX.exec(line);
+        if (!m) continue;
+        count++;
+        const r = parseIptablesArgs(m[2]!, { dialect: m[1] as Dialect });
+        if (r.diagnostics.length > 0 || !r.command) failures.push(`${file}: ${line}: ${r.diagnostics.map((d) => d.code).join(', ') || 'no command'}`);
+        else {
+          // Printing and re-parsing keeps the command (the printer uses iptables-save order).
+          const again = parseIptablesArgs(printCommand(r.command), { dialect: m[1] as Dialect });
+          if (again.diagnostics.length > 0) failures.push(`${file}: re-parse of printed form failed: ${line}`);
+        }
+      }
+    }
+    console.log(`      txlate argument lines parsed: ${count - failures.length}/${count}`);
+    assert.ok(count > 300, `expected the txlate corpus to have more than 300 lines, found ${count}`);
+    assert.deepEqual(failures, []);
+  });
+});
