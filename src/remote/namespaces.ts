@@ -1,5 +1,5 @@
 // Network namespaces: discovery, validation of names read from the node, Neutron classification.
-import type { CommandRunner } from './runner';
+import type { CommandRunner, RunOptions } from './runner';
 import { commandFailure } from './errors';
 
 /** The root (default) network namespace, where no `ip netns exec` is needed. */
@@ -120,7 +120,7 @@ export function buildNamespaceListing(names: readonly string[]): NamespaceListin
 }
 
 /** Lists the node's network namespaces (root first); hostile or odd names land in `rejected`. */
-export async function listNamespaces(runner: CommandRunner, options: { signal?: AbortSignal } = {}): Promise<NamespaceListing> {
+export async function listNamespaces(runner: CommandRunner, options: RunOptions = {}): Promise<NamespaceListing> {
   let result = await runner.run(['ip', '-j', 'netns', 'list'], options);
   if (result.code !== 0 && !/command not found|not found|No such file/i.test(result.stderr)) {
     // iproute2 without JSON support for netns.

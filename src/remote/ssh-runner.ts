@@ -65,6 +65,10 @@ interface Connection {
 }
 
 class ConnectionDropped extends Error {}
+/** The server refused a new channel, typically MaxSessions reached while closed channels are still being torn down. */
+class ChannelRefused extends Error {}
+
+const CHANNEL_RETRY_DELAYS_MS = [10, 30, 100, 300, 1000];
 
 export class SshRunner implements CommandRunner {
   readonly label: string;
@@ -85,12 +89,20 @@ export class SshRunner implements CommandRunner {
   run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
     const line = toShellLine(this.options.sudo ? withSudo(argv) : argv);
     return this.limit.run(async () => {
+      let channelRetries = 0;
       for (let attempt = 0; ; attempt++) {
         if (options.signal?.aborted) throw new RemoteError('cancelled', 'cancelled', this.label);
         const conn = await this.connection();
         try {
           return await this.exec(conn, line, argv, options);
         } catch (err) {
+          if (err instanceof ChannelRefused) {
+            const delay = CHANNEL_RETRY_DELAYS_MS[channelRetries++];
+            if (delay === undefined) throw new RemoteError('command-failed', `${this.label}: the server keeps refusing new channels (${err.message}); lower the parallelism`, this.label);
+            await new Promise((r) => setTimeout(r, delay));
+            attempt--;
+            continue;
+          }
           if (!(err instanceof ConnectionDropped)) throw err;
           this.drop(conn);
           // Commands are read-only, so running one again on a fresh connection is safe.
@@ -431,7 +443,13 @@ export class SshRunner implements CommandRunner {
             conn.client.removeListener('close', onClientClose);
             const dropped = conn.closed || /not connected|no response|closed/i.test(err.message);
             return finish(() =>
-              reject(dropped ? new ConnectionDropped() : new RemoteError('command-failed', `${this.label}: cannot open a channel: ${err.message}`, this.label)),
+              reject(
+                dropped
+                  ? new ConnectionDropped()
+                  : /open failure|open failed/i.test(err.message)
+                    ? new ChannelRefused(err.message)
+                    : new RemoteError('command-failed', `${this.label}: cannot open a channel: ${err.message}`, this.label),
+              ),
             );
           }
           channel = stream;

@@ -223,6 +223,17 @@ describe('remote layer over a real sshd (e2e)', function () {
     assert.equal(sshd.connectionPids().length, 1);
   });
 
+  it('rides out channel refusals at the server\'s MaxSessions (10) limit', async function () {
+    const runner = runnerFor(SSH_ALIAS, { maxParallel: 10 });
+    for (let round = 0; round < 3; round++) {
+      const results = await Promise.all(Array.from({ length: 60 }, (_, i) => runner.run(['echo', `r${round}-${i}`])));
+      assert.deepEqual(
+        results.map((r) => r.stdout),
+        Array.from({ length: 60 }, (_, i) => `r${round}-${i}\n`),
+      );
+    }
+  });
+
   it('passes arguments through the remote shell unchanged (quoted once)', async function () {
     const runner = runnerFor(SSH_ALIAS);
     const tricky = [`it's`, '$(id)', '`id`', 'a b', ';', '"q"', '', '*', '\\n', 'ünï'];
