@@ -1,4 +1,5 @@
 import type { CliIO } from './io';
+import { snapshotCommand } from './snapshot';
 
 export interface CliCommand {
   readonly name: string;
@@ -13,4 +14,6 @@ export interface CliCommand {
  * Every command lives in its own module under src/cli/ and is listed here.
  * Add a command by adding one module and one line.
  */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [
+  snapshotCommand,
+];
