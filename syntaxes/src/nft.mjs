@@ -56,6 +56,7 @@ export const payloadFields = {
   dst: ['nexthdr', 'hdrlength'],
   frag: ['nexthdr', 'reserved', 'frag-off', 'reserved2', 'more-fragments', 'id'],
   mh: ['nexthdr', 'hdrlength', 'type', 'reserved', 'checksum'],
+  tunnel: ['id', 'path', 'type'],
   rt0: ['addr'],
   rt2: ['addr'],
   srh: ['last-entry', 'flags', 'tag', 'sid'],
@@ -67,11 +68,11 @@ export const metaKeys = [
   'length', 'protocol', 'priority', 'random', 'secmark', 'nfproto', 'l4proto', 'mark', 'iif', 'iifname', 'iiftype',
   'oif', 'oifname', 'oiftype', 'skuid', 'skgid', 'nftrace', 'rtclassid', 'ibriport', 'obriport', 'ibrname', 'obrname',
   'ibridgename', 'obridgename', 'pkttype', 'cpu', 'iifgroup', 'oifgroup', 'cgroup', 'ipsec', 'iifkind', 'oifkind',
-  'time', 'day', 'hour', 'sdif', 'sdifname', 'broute', 'ibrpvid', 'ibrvproto',
+  'time', 'day', 'hour', 'sdif', 'sdifname', 'broute', 'ibrpvid', 'ibrvproto', 'secpath', 'ibrhwaddr',
 ];
 // Meta keys that may be written without 'meta' (meta_key_unqualified).
 export const unqualifiedMetaKeys = [
-  'mark', 'iif', 'iifname', 'iiftype', 'oif', 'oifname', 'oiftype', 'skuid', 'skgid', 'nftrace', 'rtclassid',
+  'time', 'mark', 'iif', 'iifname', 'iiftype', 'oif', 'oifname', 'oiftype', 'skuid', 'skgid', 'nftrace', 'rtclassid',
   'ibriport', 'obriport', 'ibrname', 'obrname', 'pkttype', 'cpu', 'iifgroup', 'oifgroup', 'cgroup',
 ];
 export const ctKeys = [
@@ -92,7 +93,8 @@ const ipOptionNames = ['lsrr', 'rr', 'ssrr', 'ra'];
 const ipOptionFields = ['type', 'length', 'value', 'ptr', 'addr'];
 const sctpChunkNames = [
   'data', 'init', 'init-ack', 'sack', 'heartbeat', 'heartbeat-ack', 'abort', 'shutdown', 'shutdown-ack', 'error',
-  'cookie-echo', 'cookie-ack', 'ecne', 'cwr', 'shutdown-complete', 'asconf-ack', 'forward-tsn', 'asconf',
+  'cookie-echo', 'cookie-ack', 'ecne', 'cwr', 'shutdown-complete', 'asconf-ack', 'forward-tsn', 'asconf', 'i-data',
+  're-config', 'pad', 'i-forward-tsn', 'auth',
 ];
 const sctpChunkFields = [
   'type', 'flags', 'length', 'tsn', 'stream', 'ssn', 'ppid', 'init-tag', 'a-rwnd', 'num-outbound-streams',
@@ -173,6 +175,17 @@ export const symbolicConstants = [
   'replied', 'unreplied', 'stream',
   // osf
   'unknown',
+  // iface_type
+  'ppp', 'ipip', 'ipip6', 'loopback', 'sit', 'ipgre', 'infiniband', 'can', 'tunnel', 'tunnel6', 'ip6gre', 'gre6',
+  'ieee802154', 'wireguard', 'none-type',
+  // tcp option mptcp subtypes
+  'mp-capable', 'mp-join', 'dss', 'add-addr', 'remove-addr', 'mp-prio', 'mp-fail', 'mp-fastclose', 'mp-tcprst',
+  // mobility header types
+  'binding-refresh-request', 'home-test-init', 'careof-test-init', 'home-test', 'careof-test', 'binding-update',
+  'binding-acknowledgement', 'binding-error', 'fast-binding-update', 'fast-binding-acknowledgement',
+  'fast-binding-advertisement', 'experimental-mobility-header', 'home-agent-switch-message',
+  // meta priority (tc handles)
+  'root',
 ];
 // Protocol and ether-type names used as values (meta l4proto tcp, ether type vlan).
 export const protocolNames = [
@@ -212,6 +225,7 @@ const grammar = {
         { include: '#command' },
         { include: '#declaration' },
         { include: '#chain-spec' },
+        { include: '#set-type' },
         { include: '#variable' },
         { include: '#verdict' },
         { include: '#expression' },
@@ -363,34 +377,48 @@ const grammar = {
         },
       ],
     },
+    // set_block / map_block: type ipv4_addr . inet_service : verdict
+    'set-type': {
+      begin: `${B}(type)(?=\\s+(?:${words(datatypes)}|\\$[\\w-]+)${E})`,
+      beginCaptures: { 1: { name: 'keyword.other.nft' } },
+      end: '(?=[;}#])|$',
+      patterns: [
+        { match: `${B}ct\\s+(?:helper|timeout|expectation)${E}`, name: 'support.type.datatype.nft' },
+        { match: w(datatypes), name: 'support.type.datatype.nft' },
+        { include: '#variable' },
+        { match: '\\.', name: 'keyword.operator.concatenation.nft' },
+        { match: ':', name: 'punctuation.separator.key-value.nft' },
+        { include: '#main' },
+      ],
+    },
     // chain hook spec: type filter hook input device "lo" priority filter + 10; policy drop;
     'chain-spec': {
       patterns: [
         {
           match: `${B}(type)\\s+(${words(chainTypes)})(?=\\s+hook${E})`,
           captures: {
-            1: { name: 'keyword.other.type.nft' },
+            1: { name: 'keyword.other.nft' },
             2: { name: 'support.type.chain-type.nft' },
           },
         },
         {
           match: `${B}(hook)\\s+(${words(hooks)})${E}`,
           captures: {
-            1: { name: 'keyword.other.hook.nft' },
+            1: { name: 'keyword.other.nft' },
             2: { name: 'constant.language.hook.nft' },
           },
         },
         {
           match: `${B}(priority)\\s+(${words(priorityNames)})${E}`,
           captures: {
-            1: { name: 'keyword.other.priority.nft' },
+            1: { name: 'keyword.other.nft' },
             2: { name: 'constant.language.priority.nft' },
           },
         },
         {
           match: `${B}(policy)\\s+(${words(['performance', 'memory'])})${E}`,
           captures: {
-            1: { name: 'keyword.other.policy.nft' },
+            1: { name: 'keyword.other.nft' },
             2: { name: 'constant.language.policy.nft' },
           },
         },
@@ -510,7 +538,7 @@ const grammar = {
         },
         {
           // tcp option maxseg size / ip option rr ptr / tcp option @42,16,8
-          match: `${B}(tcp|ip|dccp)\\s+(option)(?:\\s+(${words([...tcpOptionNames, ...ipOptionNames])})${E}(?:\\s+(${words([...tcpOptionFields, ...ipOptionFields])})${E})?)?`,
+          match: `${B}(tcp|ip|dccp)\\s+(option)${E}(?:\\s+(${words([...tcpOptionNames, ...ipOptionNames])})${E}(?:\\s+(${words([...tcpOptionFields, ...ipOptionFields])})${E})?)?`,
           captures: {
             1: { name: 'support.type.protocol.nft' },
             2: { name: 'support.variable.field.nft' },
@@ -634,7 +662,7 @@ const grammar = {
           name: 'constant.numeric.hex.nft',
         },
         {
-          match: '(?:(?<![\\w.)\\]-])-)?(?<![\\w.])\\d+(?![\\w])',
+          match: '(?:(?<![^\\s(,{=])-)?(?<![\\w.])\\d+(?![\\w])',
           name: 'constant.numeric.integer.nft',
         },
         {
@@ -656,7 +684,7 @@ const grammar = {
         { match: w([...units, ...byteUnits]), name: 'keyword.other.unit.nft' },
         { match: w(hooks), name: 'constant.language.hook.nft' },
         { match: w(chainTypes), name: 'support.type.chain-type.nft' },
-        { match: w(datatypes), name: 'support.type.datatype.nft' },
+        { match: w(without(datatypes, ['time', 'day', 'hour', 'counter', 'quota', 'limit', 'synproxy', 'secmark', 'queue', 'tproxy', 'hash', 'mark', 'realm', 'dscp', 'ecn'])), name: 'support.type.datatype.nft' },
         { match: w(['sport', 'dport', 'saddr', 'daddr', 'protocol', 'l4proto', 'nfproto']), name: 'support.variable.field.nft' },
         { match: w(without([...symbolicConstants, ...flagValues, ...priorityNames], families)), name: 'constant.language.nft' },
         { match: w([...protocolNames, ...families]), name: 'constant.language.protocol.nft' },
@@ -668,7 +696,7 @@ const grammar = {
     operator: {
       patterns: [
         { match: '==|!=|<=|>=|<<|>>|<|>|&|\\||\\^|!', name: 'keyword.operator.nft' },
-        { match: '(?<=[\\w"\\]])-(?=[\\w"\\[$])|(?<=\\s)-(?=\\s)', name: 'keyword.operator.range.nft' },
+        { match: '(?<=[\\w"\\]:])-(?=[\\w"\\[$:])|(?<=\\s)-(?=\\s)', name: 'keyword.operator.range.nft' },
         { match: '\\.(?!\\w)|(?<=\\s)\\.', name: 'keyword.operator.concatenation.nft' },
         { match: '=', name: 'keyword.operator.assignment.nft' },
         { match: '\\+|-', name: 'keyword.operator.arithmetic.nft' },
