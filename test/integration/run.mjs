@@ -8,9 +8,10 @@
 // Env: NFLENS_RESULT (counts file for test/run-all.mjs), CI=true (missing prerequisites
 // fail instead of skipping), NFLENS_INTEGRATION_TIMEOUT (seconds, default 420),
 // NFLENS_CHROMIUM (browser path), NFLENS_SCREENSHOT_OUT (default docs/screenshots).
-// Screenshots requested by tests (support.ts `screenshot(name)`) land in NFLENS_SCREENSHOT_OUT;
+// Tests ask the harness for page work through support.ts (`screenshot(name)` saves
+// NFLENS_SCREENSHOT_OUT/<name>.png, `renderedEditorLines()` reads the editor's painted colours);
 // on a timeout the harness saves test-results/integration-timeout.png.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,7 +24,7 @@ import { buildExtension, bundleSuite } from './bundle.mjs';
 // Workbench chatter that says nothing about the extension (offline gallery, service worker...).
 const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin|\[Service Worker\]|ChatSessionStore|Unable to read file .*extensions\.json|getaddrinfo ENOTFOUND|No search provider registered|Started initializing default profile|Completed initializing default profile|Extension host agent|ComputeTargetPlatform|\[\d\d:\d\d:\d\d\]\s*$|\s*$)/;
 const RESULT_MARKER = /@@nflens-result (\{.*?\})@@/;
-const SCREENSHOT_MARKER = /@@nflens-screenshot (\{.*?\})@@/;
+const REQUEST_MARKER = /@@nflens-request (\{.*?\})@@/;
 
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
@@ -75,14 +76,25 @@ try {
 const runDir = mkdtempSync(join(tmpdir(), 'nflens-integration-'));
 const env = isolatedEnv(runDir);
 const workspace = join(runDir, 'workspace', 'samples');
-const ackDir = join(runDir, 'screenshot-acks');
-mkdirSync(ackDir);
+const answerDir = join(runDir, 'harness-answers');
+mkdirSync(answerDir);
 cpSync(join(repoRoot, 'samples'), workspace, { recursive: true });
 Object.assign(env, {
-  NFLENS_SCREENSHOT_ACK_DIR: ackDir,
+  NFLENS_HARNESS_DIR: answerDir,
   NFLENS_COLOR: process.stdout.isTTY ? '1' : '0',
   ...(grep ? { NFLENS_GREP: grep } : {}),
 });
+
+// Settings for legible screenshots; nothing the tests depend on.
+const userSettings = join(runDir, 'vscode', 'user-data', 'User', 'settings.json');
+mkdirSync(join(userSettings, '..'), { recursive: true });
+writeFileSync(userSettings, JSON.stringify({
+  'editor.minimap.enabled': false,
+  'workbench.tips.enabled': false,
+  'workbench.startupEditor': 'none',
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+}, null, 2));
 
 let server;
 let browser;
@@ -130,23 +142,50 @@ try {
     timeout: 60_000,
   });
   cleanups.push(() => browser.close());
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   page = await context.newPage();
   if (process.env.NFLENS_DEBUG) page.on('console', (m) => console.log(`[browser ${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => console.log(`[browser pageerror] ${e.message}`));
 
-  let screenshotQueue = Promise.resolve();
-  const takeScreenshot = (request) => {
-    screenshotQueue = screenshotQueue.then(async () => {
-      const file = join(screenshotOut, `${request.name}.png`);
+  // Requests from the extension host run one at a time, in order.
+  let requestQueue = Promise.resolve();
+  const handlers = {
+    async screenshot({ name }) {
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`bad screenshot name ${name}`);
+      const file = join(screenshotOut, `${name}.png`);
+      mkdirSync(screenshotOut, { recursive: true });
+      await page.screenshot({ path: file });
+      say(`screenshot ${file}`);
+      return file;
+    },
+    editorLines: () => page.evaluate(() => {
+      const editor = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+      if (!editor) return { foreground: '', lines: [] };
+      const lines = [...editor.querySelectorAll(':scope > .view-line')]
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+      return {
+        foreground: getComputedStyle(editor).color,
+        lines: lines.map((line) => [...line.querySelectorAll('span > span')].map((span) => ({
+          text: span.textContent.replace(/\u00a0/g, ' '),
+          color: getComputedStyle(span).color,
+        }))),
+      };
+    }),
+  };
+  const answer = (request) => {
+    requestQueue = requestQueue.then(async () => {
+      if (!/^[\w-]+$/.test(String(request.token))) return;
+      let reply;
       try {
-        mkdirSync(screenshotOut, { recursive: true });
-        await page.screenshot({ path: file });
-        say(`screenshot ${file}`);
+        const handler = handlers[request.kind];
+        if (!handler) throw new Error(`unknown request ${request.kind}`);
+        reply = { ok: true, value: await handler(request) };
       } catch (e) {
-        say(`screenshot ${request.name} failed: ${e.message}`);
+        reply = { ok: false, error: e.message };
       }
-      writeFileSync(join(ackDir, request.token), '');
+      const tmp = join(runDir, `answer-${request.token}.tmp`);
+      writeFileSync(tmp, JSON.stringify(reply));
+      renameSync(tmp, join(answerDir, request.token));
     });
   };
 
@@ -157,9 +196,9 @@ try {
     if (!process.env.NFLENS_DEBUG && NOISE.test(text)) return;
     for (const line of text.split('\n')) {
       const result = line.match(RESULT_MARKER);
-      const shot = line.match(SCREENSHOT_MARKER);
+      const request = line.match(REQUEST_MARKER);
       if (result) counts = JSON.parse(result[1]);
-      else if (shot) takeScreenshot(JSON.parse(shot[1]));
+      else if (request) answer(JSON.parse(request[1]));
       else console.log(line);
     }
   });
@@ -188,7 +227,7 @@ try {
     mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
     await page.screenshot({ path: shot }).then(() => say(`screenshot of the stuck workbench: ${shot}`), () => {});
   }
-  await screenshotQueue;
+  await requestQueue;
 } catch (e) {
   failure = e.stack ?? String(e);
 }

@@ -5,8 +5,9 @@
  *   import { openFixture, openSample, showAndSettle, screenshot } from './support';
  *   const editor = await showAndSettle(await openSample('router.nft'));
  *   await screenshot('nft-highlighting');   // -> docs/screenshots/nft-highlighting.png
+ *   const painted = await renderedEditor();      // what the browser painted, with colours
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -14,7 +15,7 @@ import * as vscode from 'vscode';
 export const EXTENSION_ID = 'netfilter-lens.netfilter-lens';
 
 /** Markers the server harness reads from the extension host's console output. */
-export const MARKER = { result: '@@nflens-result', screenshot: '@@nflens-screenshot' } as const;
+export const MARKER = { result: '@@nflens-result', request: '@@nflens-request' } as const;
 
 /** The folder the workbench opened: a throw-away copy of samples/ (never samples/ itself). */
 export function workspaceDir(): string {
@@ -46,14 +47,15 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Shows the document in the first editor group, closes other editors and gives the
- * workbench time to tokenize and paint (tokenization runs in a web worker).
+ * Shows the document in the first editor group with `topLine` (zero-based) at the top, closes
+ * other editors and gives the workbench time to tokenize and paint (tokenization runs in a worker).
  */
-export async function showAndSettle(doc: vscode.TextDocument, settleMs = 1500): Promise<vscode.TextEditor> {
+export async function showAndSettle(doc: vscode.TextDocument, { topLine = 0, settleMs = 1500 } = {}): Promise<vscode.TextEditor> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
-  editor.selection = new vscode.Selection(0, 0, 0, 0);
-  editor.revealRange(new vscode.Range(0, 0, 0, 0), vscode.TextEditorRevealType.AtTop);
+  editor.selection = new vscode.Selection(topLine, 0, topLine, 0);
+  await sleep(300); // a reveal sent before the new editor's first layout lands a few lines off
+  await vscode.commands.executeCommand('revealLine', { lineNumber: topLine, at: 'top' });
   await sleep(settleMs);
   return editor;
 }
@@ -69,26 +71,59 @@ export async function tidyWorkbench(): Promise<void> {
   }
 }
 
-let screenshotCount = 0;
+let requestCount = 0;
+
+/** True under the server harness (run.mjs), which can look at the workbench page. */
+export function harnessHasPage(): boolean {
+  return Boolean(process.env.NFLENS_HARNESS_DIR);
+}
 
 /**
- * Asks the server harness to save a PNG of the whole workbench as docs/screenshots/<name>.png
- * and waits until it is written. Returns false (and does nothing) under a harness without
- * a browser page, e.g. @vscode/test-electron.
+ * Asks the server harness to do something with the browser page and waits for its JSON answer.
+ * Protocol: a console line `@@nflens-request {"kind","token",...}@@`; the harness writes the
+ * answer to $NFLENS_HARNESS_DIR/<token> (written elsewhere, then renamed into place).
  */
-export async function screenshot(name: string, timeoutMs = 30_000): Promise<boolean> {
-  const ackDir = process.env.NFLENS_SCREENSHOT_ACK_DIR;
-  if (!ackDir) return false;
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`screenshot name "${name}": use lowercase letters, digits and dashes`);
-  const token = `${process.pid}-${++screenshotCount}-${name}`;
-  console.log(`${MARKER.screenshot} ${JSON.stringify({ name, token })}@@`);
-  const ack = join(ackDir, token);
+async function askHarness<T>(kind: string, args: Record<string, unknown>, timeoutMs: number): Promise<T | undefined> {
+  const dir = process.env.NFLENS_HARNESS_DIR;
+  if (!dir) return undefined;
+  const token = `${process.pid}-${++requestCount}-${kind}`;
+  console.log(`${MARKER.request} ${JSON.stringify({ kind, token, ...args })}@@`);
+  const answer = join(dir, token);
   const deadline = Date.now() + timeoutMs;
-  while (!existsSync(ack)) {
-    if (Date.now() > deadline) throw new Error(`screenshot "${name}" was not taken within ${timeoutMs / 1000} s`);
+  while (!existsSync(answer)) {
+    if (Date.now() > deadline) throw new Error(`the harness did not answer "${kind}" within ${timeoutMs / 1000} s`);
     await sleep(100);
   }
-  return true;
+  const reply = JSON.parse(readFileSync(answer, 'utf8')) as { ok: boolean; error?: string; value?: T };
+  if (!reply.ok) throw new Error(`the harness failed "${kind}": ${reply.error}`);
+  return reply.value;
+}
+
+/**
+ * Saves a PNG of the whole workbench as docs/screenshots/<name>.png (1440x900) and waits until
+ * it is written. Returns false, doing nothing, under a harness without a page (test-electron).
+ */
+export async function screenshot(name: string): Promise<boolean> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`screenshot name "${name}": use lowercase letters, digits and dashes`);
+  const path = await askHarness<string>('screenshot', { name }, 30_000);
+  return path !== undefined;
+}
+
+/** One rendered run of text in an editor line and the colour the theme gave it. */
+export interface RenderedToken {
+  readonly text: string;
+  readonly color: string;
+}
+
+/** What the browser painted in the active text editor: its plain text colour and the visible lines. */
+export interface RenderedEditor {
+  readonly foreground: string;
+  readonly lines: RenderedToken[][];
+}
+
+/** The active text editor as rendered, with computed colours (undefined without a page, see harnessHasPage()). */
+export async function renderedEditor(): Promise<RenderedEditor | undefined> {
+  return askHarness<RenderedEditor>('editorLines', {}, 30_000);
 }
 
 /** The extension under test, activated. */
