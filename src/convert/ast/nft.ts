@@ -289,6 +289,8 @@ export interface SetDecl extends NftNode {
   comment?: string;
   elements?: Expr[];
   handle?: number;
+  /** `# text` after an attribute line, by attribute keyword (nft prints `size 2\t# count 1`). */
+  attributeComments?: Record<string, string>;
 }
 
 export interface Flowtable extends NftNode {

@@ -582,9 +582,11 @@ export class NftParser {
   }
 
   private parseSetBody(decl: SetDecl): void {
+    let attribute = '';
     this.blockLines(
       () => {
         const t = this.peek()!;
+        attribute = t.image;
         if (t.tokenType === T.Comment) {
           this.i++;
           this.droppedComments++;
@@ -662,7 +664,8 @@ export class NftParser {
         this.errorAt(t, 'nft-syntax-error', `unexpected '${t.image}' in ${decl.kind} block`);
       },
       () => {
-        if (this.trailingComment() !== undefined) this.droppedComments++;
+        const c = this.trailingComment();
+        if (c !== undefined) (decl.attributeComments ??= {})[attribute] = c;
       },
     );
   }

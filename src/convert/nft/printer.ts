@@ -54,6 +54,11 @@ export function quote(text: string): string {
 }
 
 export function printExpr(e: Expr): string {
+  const text = printExprBare(e);
+  return e.parens ? `(${text})` : text;
+}
+
+function printExprBare(e: Expr): string {
   switch (e.kind) {
     case 'selector':
       return e.path.join(' ');
@@ -104,6 +109,7 @@ export function printStmt(s: Stmt): string {
       return op ? `${printExpr(s.left)} ${op} ${printExpr(s.right)}` : `${printExpr(s.left)} ${printExpr(s.right)}`;
     }
     case 'verdict':
+      if (s.block) return `${s.verdict} ${printAnonChain(s.block)}`;
       return s.chain ? `${s.verdict} ${printExpr(s.chain)}` : s.verdict;
     case 'assign':
       return `${printExpr(s.left)} set ${printExpr(s.value)}`;
@@ -112,6 +118,25 @@ export function printStmt(s: Stmt): string {
     case 'expr':
       return printExpr(s.expr);
   }
+}
+
+/** `{` rules `}` of an anonymous chain; inner lines are indented one tab relative to the rule. */
+function printAnonChain(rules: (Rule | CommentLine)[]): string {
+  const lines = rules.map((r) => (r.kind === 'comment-line' ? printCommentLine(r) : printRuleLine(r)).replace(/\n/g, '\n\t'));
+  return `{\n${lines.map((l) => `\t${l}`).join('\n')}\n}`;
+}
+
+/** `# text` as nft users write it; `#!` shebangs and empty comments stay as they are. */
+export function printCommentLine(c: { text: string }): string {
+  if (c.text === '' || c.text.startsWith('!')) return `#${c.text}`;
+  return `# ${c.text}`;
+}
+
+/** A rule as one chain line (more lines for anonymous chains), with its trailing `# comment`. */
+function printRuleLine(r: Rule): string {
+  if (r.disabled !== undefined) return `# ${r.disabled}`;
+  const body = printRuleBody(r);
+  return r.trailingComment !== undefined ? `${body} ${printCommentLine({ text: r.trailingComment })}` : body;
 }
 
 /** The rule's statements and comment on one line, as after `add rule FAMILY TABLE CHAIN `. */
@@ -123,7 +148,9 @@ export function printRuleBody(r: Rule): string {
 
 export function printBaseChainSpec(b: BaseChainSpec): string {
   const dev = b.devices ? (b.devices.kind === 'set' ? ` devices = ${printExpr(b.devices)}` : ` device ${printExpr(b.devices)}`) : '';
-  return `type ${b.type} hook ${b.hook}${dev} priority ${printExpr(b.priority)};`;
+  const hook = b.hook ? ` hook ${b.hook}` : '';
+  const prio = b.priority.kind === 'literal' && b.priority.text === '' && !b.priority.quoted ? '' : ` priority ${printExpr(b.priority)}`;
+  return `type ${b.type}${hook}${dev}${prio};`;
 }
 
 function printPolicy(p: string | Expr): string {
@@ -167,9 +194,67 @@ class Out {
 
 // ---------------------------------------------------------------- ruleset (nested) style
 
+/** Data type names nft lays out several per line in `elements = { ... }`, and how many. */
+const ELEMENTS_PER_LINE: Record<string, number> = {
+  nf_proto: 5, integer: 5, arp_op: 5, inet_proto: 5, inet_service: 5, tcp_flag: 5, dccp_pkttype: 5, mark: 5,
+  iface_index: 5, classid: 5, uid: 5, gid: 5, ct_dir: 5,
+  ipv4_addr: 2, ct_state: 2, ct_status: 2, pkttype: 2,
+};
+
+/** The data type of a `typeof` selector, as far as the element layout needs it. */
+function selectorType(e: Expr): string {
+  if (e.kind !== 'selector') return e.kind === 'func' ? 'integer' : 'other';
+  const p = e.path.join(' ');
+  const last = e.path[e.path.length - 1] ?? '';
+  if (/^(ip|ct (original|reply) ip) (saddr|daddr)$/.test(p) || p === 'arp saddr ip' || p === 'arp daddr ip') return 'ipv4_addr';
+  if (/(^|\s)ip6 (saddr|daddr)$/.test(p)) return 'ipv6_addr';
+  if (/^(tcp|udp|udplite|sctp|dccp|th) (sport|dport)$/.test(p)) return 'inet_service';
+  if (p === 'meta mark' || p === 'mark' || p === 'ct mark') return 'mark';
+  if (p === 'meta l4proto' || p === 'ip protocol' || p === 'ip6 nexthdr' || p === 'meta protocol') return p === 'meta protocol' ? 'ether_type' : 'inet_proto';
+  if (p === 'meta nfproto') return 'nf_proto';
+  if (/^(meta )?(iif|oif)$/.test(p)) return 'iface_index';
+  if (/(ifname|iifname|oifname|name|helper|ibrname|obrname)$/.test(last)) return 'string';
+  if (p === 'tcp flags') return 'tcp_flag';
+  if (p === 'ct state') return 'ct_state';
+  if (p === 'ct status') return 'ct_status';
+  if (/^(meta )?pkttype$/.test(p)) return 'pkttype';
+  if (p === 'ct direction') return 'ct_dir';
+  if (/^(meta )?skuid$/.test(p)) return 'uid';
+  if (/^(meta )?skgid$/.test(p)) return 'gid';
+  if (p === 'meta priority') return 'classid';
+  if (p === 'arp operation') return 'arp_op';
+  if (p === 'dccp type') return 'dccp_pkttype';
+  if (/(saddr|daddr)$/.test(last) && (e.path[0] === 'ether' || e.path.includes('ether'))) return 'ether_addr';
+  if (/^(saddr|daddr|nexthop)$/.test(last)) return 'other';
+  return 'integer';
+}
+
+function elementsPerLine(s: SetDecl): number {
+  if (s.kind === 'map') return 1;
+  if (s.elements?.some((e) => e.kind === 'elem' && e.options.some((o) => o.stmt !== undefined))) return 1;
+  let type: string | undefined;
+  if (s.type) type = s.type.length === 1 ? s.type[0] : undefined;
+  else if (s.typeofExpr) type = s.typeofExpr.kind === 'concat' ? undefined : selectorType(s.typeofExpr);
+  return (type && ELEMENTS_PER_LINE[type]) || 1;
+}
+
+/** `elements = { a, b,\n\t\t\t     c }` laid out like nft: a fixed count per line by data type. */
+function printElements(s: SetDecl, indent: string): string {
+  const items = (s.elements ?? []).map(printExpr);
+  const per = elementsPerLine(s);
+  const rows: string[] = [];
+  for (let i = 0; i < items.length; i += per) rows.push(items.slice(i, i + per).join(', '));
+  const cont = `,\n${indent}\t     `;
+  return `${indent}elements = { ${rows.join(cont)} }`;
+}
+
 function printSetBlock(s: SetDecl, out: Out, indent: string): void {
   const start = out.line;
   const i2 = indent + '\t';
+  const line = (attr: string, text: string): void => {
+    const c = s.attributeComments?.[attr];
+    out.push(c !== undefined ? `${i2}${text}\t${printCommentLine({ text: c })}` : `${i2}${text}`);
+  };
   out.push(`${indent}${s.kind} ${s.name} {`);
   const typeof_ = s.typeofExpr ? `typeof ${printExpr(s.typeofExpr)}` : s.type ? `type ${s.type.join(' . ')}` : undefined;
   let data = '';
@@ -178,17 +263,22 @@ function printSetBlock(s: SetDecl, out: Out, indent: string): void {
     if (s.dataTypeofExpr) data = ` : ${interval}${printExpr(s.dataTypeofExpr)}`;
     else if (s.dataType) data = ` : ${interval}${s.dataType.join(' . ')}`;
   }
-  if (typeof_) out.push(`${i2}${typeof_}${data}`);
-  if (s.policy) out.push(`${i2}policy ${s.policy}`);
-  if (s.flags?.length) out.push(`${i2}flags ${s.flags.join(',')}`);
-  if (s.timeout) out.push(`${i2}timeout ${s.timeout}`);
-  if (s.gcInterval) out.push(`${i2}gc-interval ${s.gcInterval}`);
-  if (s.size !== undefined) out.push(`${i2}size ${s.size}`);
-  if (s.autoMerge) out.push(`${i2}auto-merge`);
-  if (s.counter) out.push(`${i2}counter`);
-  for (const st of s.stmts ?? []) out.push(`${i2}${printStmt(st)}`);
-  if (s.comment !== undefined) out.push(`${i2}comment ${quote(s.comment)}`);
-  if (s.elements?.length) out.push(`${i2}elements = { ${s.elements.map(printExpr).join(', ')} }`);
+  if (typeof_) line(s.typeofExpr ? 'typeof' : 'type', `${typeof_}${data}`);
+  if (s.policy) line('policy', `policy ${s.policy}`);
+  if (s.size !== undefined) line('size', `size ${s.size}`);
+  if (s.flags?.length) line('flags', `flags ${s.flags.join(',')}`);
+  const stmts = (s.stmts ?? []).map(printStmt);
+  if (s.counter && !stmts.includes('counter')) stmts.unshift('counter');
+  if (stmts.length) line(s.stmts?.[0]?.kind === 'keyword' ? s.stmts[0].keyword : 'counter', stmts.join(' '));
+  if (s.timeout) line('timeout', `timeout ${s.timeout}`);
+  if (s.gcInterval) line('gc-interval', `gc-interval ${s.gcInterval}`);
+  if (s.autoMerge) line('auto-merge', 'auto-merge');
+  if (s.comment !== undefined) line('comment', `comment ${quote(s.comment)}`);
+  if (s.elements?.length) {
+    const text = printElements(s, i2);
+    const c = s.attributeComments?.['elements'];
+    out.push(c !== undefined ? `${text}\t${printCommentLine({ text: c })}` : text);
+  }
   out.push(`${indent}}`);
   out.span(s, start);
 }
@@ -206,7 +296,8 @@ function printChainBlock(c: Chain, out: Out, indent: string): void {
   if (c.flags?.length) out.push(`${i2}flags ${c.flags.join(',')}`);
   for (const r of c.rules) {
     const rs = out.line;
-    out.push(r.kind === 'comment-line' ? `${i2}# ${r.text}` : r.disabled !== undefined ? `${i2}# ${r.disabled}` : `${i2}${printRuleBody(r)}`);
+    const text = r.kind === 'comment-line' ? printCommentLine(r) : printRuleLine(r);
+    for (const l of text.split('\n')) out.push(`${i2}${l}`);
     out.span(r, rs);
   }
   out.push(`${indent}}`);
@@ -229,8 +320,8 @@ function printObjectBlock(o: ObjectDecl, out: Out, indent: string): void {
   const start = out.line;
   const i2 = indent + '\t';
   out.push(`${indent}${o.objType} ${o.name} {`);
-  for (const line of o.body) out.push(`${i2}${line.map(printArg).join(' ')}`);
   if (o.comment !== undefined) out.push(`${i2}comment ${quote(o.comment)}`);
+  for (const line of o.body) out.push(`${i2}${line.map(printArg).join(' ')}`);
   out.push(`${indent}}`);
   out.span(o, start);
 }
@@ -248,7 +339,7 @@ function printTableItem(item: TableItem, out: Out, indent: string): void {
       return printObjectBlock(item, out, indent);
     case 'comment-line': {
       const s = out.line;
-      out.push(`${indent}# ${item.text}`);
+      out.push(`${indent}${printCommentLine(item)}`);
       return out.span(item, s);
     }
   }
@@ -256,12 +347,13 @@ function printTableItem(item: TableItem, out: Out, indent: string): void {
 
 function printTableBlock(t: Table, out: Out): void {
   const start = out.line;
-  out.push(`table ${t.family} ${t.name} {`);
+  out.push(`table ${t.implicitFamily ? '' : `${t.family} `}${t.name} {`);
   if (t.comment !== undefined) out.push(`\tcomment ${quote(t.comment)}`);
   if (t.flags?.length) out.push(`\tflags ${t.flags.join(',')}`);
+  const header = t.comment !== undefined || !!t.flags?.length;
   t.items.forEach((item, i) => {
     // nft separates blocks inside a table by a blank line; comment lines stick to what follows.
-    if (i > 0 && t.items[i - 1]!.kind !== 'comment-line') out.push('');
+    if (i > 0 ? t.items[i - 1]!.kind !== 'comment-line' : header) out.push('');
     printTableItem(item, out, '\t');
   });
   out.push('}');
