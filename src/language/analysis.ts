@@ -1,0 +1,68 @@
+/**
+ * One document version → everything the editor features need (plain data, no `vscode`):
+ * diagnostics from the parsers and checks in src/convert, the Outline, folding ranges and
+ * the name index.
+ */
+import type { Diagnostic } from '../convert/ast/common';
+import { parseIptablesSave } from '../convert/iptables/index';
+import { parseNft } from '../convert/nft/index';
+import { indexIpset } from './ipset-index';
+import { iptablesFolds, iptablesNames, iptablesOutline, iptablesRuleCount } from './iptables-index';
+import type { DocumentAnalysis, LanguageId } from './model';
+import { indexNft } from './nft-index';
+import { LineIndex } from './text';
+
+export interface AnalyzeOptions {
+  /** Path of the document on disk, for nft includes relative to it. */
+  fileName?: string;
+  /** Reads an included nft file; undefined when it does not exist. */
+  readFile?: (path: string) => string | undefined;
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 10) / 10;
+}
+
+export function analyzeDocument(language: LanguageId, text: string, opts: AnalyzeOptions = {}): DocumentAnalysis {
+  const t0 = performance.now();
+  const lines = new LineIndex(text);
+  switch (language) {
+    case 'iptables-save': {
+      const file = parseIptablesSave(text);
+      const parseMs = elapsed(t0);
+      const t1 = performance.now();
+      const diagnostics: Diagnostic[] = [...file.diagnostics];
+      const hasSyntaxErrors = diagnostics.some((d) => d.severity === 'error');
+      const analyzeMs = elapsed(t1);
+      const t2 = performance.now();
+      const result: DocumentAnalysis = {
+        language, diagnostics, outline: iptablesOutline(file), folds: iptablesFolds(file), names: iptablesNames(file),
+        hasSyntaxErrors, timings: { parseMs, analyzeMs, indexMs: 0 }, size: iptablesRuleCount(file),
+      };
+      result.timings.indexMs = elapsed(t2);
+      return result;
+    }
+    case 'nft': {
+      const parsed = parseNft(text, { ...(opts.fileName ? { fileName: opts.fileName } : {}), ...(opts.readFile ? { readFile: opts.readFile } : {}) });
+      const parseMs = elapsed(t0);
+      const t1 = performance.now();
+      const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+      const hasSyntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error' && !d.code.startsWith('nft-include'));
+      const analyzeMs = elapsed(t1);
+      const t2 = performance.now();
+      const index = indexNft(parsed.file, lines);
+      return {
+        language, diagnostics, outline: index.outline, folds: index.folds, names: index.names, hasSyntaxErrors,
+        timings: { parseMs, analyzeMs, indexMs: elapsed(t2) }, size: index.ruleCount,
+      };
+    }
+    case 'ipset': {
+      const index = indexIpset(lines);
+      const parseMs = elapsed(t0);
+      return {
+        language, diagnostics: [], outline: index.outline, folds: index.folds, names: index.names, hasSyntaxErrors: false,
+        timings: { parseMs, analyzeMs: 0, indexMs: 0 }, size: index.entryCount,
+      };
+    }
+  }
+}
