@@ -16,8 +16,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
+import { packageVsix } from '../../scripts/package.mjs';
 import {
-  chromiumArgs, chromiumPath, ensureServer, isolatedEnv, repoRoot, serverPrereqProblem, startServer, workbenchUrl,
+  chromiumArgs, chromiumPath, ensureServer, installVsix, isolatedEnv, repoRoot, serverPrereqProblem, startServer, workbenchUrl,
 } from '../../scripts/vscode-server.mjs';
 import { buildExtension, bundleSuite } from './bundle.mjs';
 
@@ -120,7 +121,32 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
+/** Checks the harness runs itself (outside the extension host), reported like tests. */
+const harnessChecks = { passed: 0, failed: 0 };
+async function harnessCheck(title, fn) {
+  try {
+    await fn();
+    harnessChecks.passed++;
+    console.log(`    \u2714 ${title}`);
+  } catch (e) {
+    harnessChecks.failed++;
+    console.log(`    \u2716 ${title}\n      ${String(e.message).replace(/\n/g, '\n      ')}`);
+  }
+}
+
 try {
+  if (!grep) {
+    // The packaged extension, as `npm run package` makes it and a user installs it.
+    console.log('  packaging');
+    let vsix;
+    await harnessCheck('npm run package makes a .vsix under 2 MB holding only run-time files', async () => {
+      vsix = await packageVsix({ out: join(runDir, 'netfilter-lens.vsix'), log: say });
+    });
+    await harnessCheck('the .vsix installs into VS Code Server (--install-extension)', async () => {
+      if (!vsix) throw new Error('no .vsix was built');
+      installVsix({ vsix: vsix.file, dataDir: join(runDir, 'vsix-install'), env });
+    });
+  }
   buildExtension();
   const suite = await bundleSuite(join(runDir, 'suite'));
   say(`bundled ${suite.tests.length} test file(s): ${suite.tests.join(', ')}`);
@@ -241,6 +267,8 @@ if (!counts) {
 } else if (exitCode !== 0 && counts.failed === 0) {
   counts.failed = 1; // run() threw outside a test (e.g. no test files)
 }
+counts.passed += harnessChecks.passed;
+counts.failed += harnessChecks.failed;
 say(`finished in ${elapsed()}`);
 writeCounts(counts);
 process.exit(failure || exitCode !== 0 || counts.failed ? 1 : 0);
