@@ -2,7 +2,7 @@
  * Entry point VS Code loads as `extensionTestsPath`: runs every bundled *.test.js beside it
  * with mocha inside the extension host, then prints the counts for the harness.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 import { MARKER } from './support';
@@ -35,6 +35,8 @@ export async function run(): Promise<void> {
   });
   const counts = { passed: stats.passes, failed: stats.failures, skipped: stats.pending };
   console.log(`${MARKER.result} ${JSON.stringify(counts)}@@`);
+  // run-electron.mjs can't read the host's console; it names a file instead.
+  if (process.env.NFLENS_SUITE_RESULT) writeFileSync(process.env.NFLENS_SUITE_RESULT, JSON.stringify(counts));
   if (files.length === 0) throw new Error(`no *.test.js files beside ${__filename}`);
   if (counts.failed > 0) throw new Error(`${counts.failed} integration test(s) failed`);
 }
