@@ -62,7 +62,10 @@ export const argsLexer = new Lexer(ARGS_TOKENS, lexerConfig);
 
 /** Value of a file-mode word: quotes removed, `\x` inside quotes gives x. */
 export function unquoteFileWord(raw: string): { text: string; quoted: boolean } {
-  if (raw.indexOf('"') < 0) return { text: raw, quoted: false };
+  const q = raw.indexOf('"');
+  if (q < 0) return { text: raw, quoted: false };
+  // Common case `"text"` without escapes: one slice instead of a string built char by char.
+  if (q === 0 && raw.length >= 2 && raw.indexOf('"', 1) === raw.length - 1 && raw.indexOf('\\') < 0) return { text: raw.slice(1, -1), quoted: true };
   let out = '';
   let inQuote = false;
   for (let i = 0; i < raw.length; i++) {

@@ -24,25 +24,44 @@ interface MutableTable {
 }
 
 const COUNTERS = /^\[(\d+):(\d+)\]$/;
+const QUOTE_CHARS = /["'\\]/;
+/** Characters lexed at a time (rounded up to a line end). */
+const CHUNK_SIZE = 1 << 16;
 
-/** Maps absolute offsets to (line, character) for lexer errors. */
-function positionOf(text: string, offset: number): { line: number; character: number } {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, character: offset - lineStart };
+function rangeAt(p: { line: number; character: number }): Range {
+  return { start: p, end: p };
 }
 
-function lexErrors(text: string, errors: ILexingError[], out: Diagnostic[]): void {
+/** Maps absolute offsets to (line, character); built only when something needs it. */
+class LineIndex {
+  private starts: number[] | undefined;
+  constructor(private readonly text: string) {}
+  position(offset: number): { line: number; character: number } {
+    if (!this.starts) {
+      const starts = [0];
+      const t = this.text;
+      for (let i = 0; i < t.length; i++) {
+        const c = t.charCodeAt(i);
+        if (c === 10 || (c === 13 && t.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+      }
+      this.starts = starts;
+    }
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - starts[lo]! };
+  }
+}
+
+function lexErrors(text: string, base: number, errors: ILexingError[], index: LineIndex, out: Diagnostic[]): void {
   for (const e of errors) {
-    const start = positionOf(text, e.offset);
-    out.push(diag({ start, end: { line: start.line, character: start.character + e.length } }, 'unexpected-character', `unexpected character '${text.substr(e.offset, Math.min(e.length, 1))}'`));
+    const start = index.position(base + e.offset);
+    out.push(diag({ start, end: { line: start.line, character: start.character + e.length } }, 'unexpected-character', `unexpected character '${text.substr(base + e.offset, 1)}'`));
   }
 }
 
@@ -58,16 +77,24 @@ function sniffDialect(text: string): Dialect {
 class LineReader {
   constructor(
     private readonly text: string,
-    readonly line: number,
-    private readonly lineStart: number,
+    public line: number,
+    private lineStart: number,
+    /** Offset of the lexed chunk in the text (token offsets are relative to it). */
+    private base: number,
     readonly unquote: (raw: string) => { text: string; quoted: boolean },
     private readonly diagnostics: Diagnostic[],
   ) {}
 
+  moveTo(line: number, lineStart: number, base: number): void {
+    this.line = line;
+    this.lineStart = lineStart;
+    this.base = base;
+  }
+
   range(t: IToken): Range {
     return {
-      start: { line: this.line, character: t.startOffset - this.lineStart },
-      end: { line: this.line, character: t.startOffset + tokenText(t.image).length - this.lineStart },
+      start: { line: this.line, character: t.startOffset + this.base - this.lineStart },
+      end: { line: this.line, character: t.startOffset + this.base + tokenText(t.image).length - this.lineStart },
     };
   }
 
@@ -75,21 +102,21 @@ class LineReader {
     const r = this.range(t);
     const image = tokenText(t.image);
     const raw = dropPrefix ? image.slice(dropPrefix) : image;
+    if (!dropPrefix && !QUOTE_CHARS.test(raw)) return { text: raw, quoted: false, range: r };
     const u = this.unquote(raw);
     return { text: u.text, quoted: u.quoted, range: dropPrefix ? { start: { line: r.start.line, character: r.start.character + dropPrefix }, end: r.end } : r };
   }
 
   tok(t: IToken): Tok {
-    if (t.tokenType === Bang) return { kind: 'bang', text: '!', quoted: false, range: this.range(t) };
+    if (t.tokenType === Bang) return { bang: true, range: this.range(t) };
     if (t.tokenType === BrokenQuote) {
       const r = this.range(t);
       this.diagnostics.push(diag(r, 'unterminated-quote', 'the quoted string is not closed before the end of the line'));
       const image = tokenText(t.image);
       const u = this.unquote(image + (image.startsWith("'") ? "'" : '"'));
-      return { kind: 'word', text: u.text, quoted: true, range: r };
+      return { text: u.text, quoted: true, range: r };
     }
-    const w = this.word(t);
-    return { kind: 'word', text: w.text, quoted: w.quoted, range: w.range };
+    return this.word(t);
   }
 
   counters(t: IToken): Counters | undefined {
@@ -114,15 +141,7 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
   const tables: TableBlock[] = [];
   const stray: Command[] = [];
   const comments: Comment[] = [];
-  let lexed;
-  try {
-    lexed = fileLexer.tokenize(text);
-  } catch (e) {
-    diagnostics.push(diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'unexpected-character', `could not tokenise the file: ${String(e)}`));
-    return { kind: 'iptables-file', dialect, tables, stray, comments, diagnostics, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
-  }
-  lexErrors(text, lexed.errors, diagnostics);
-  const tokens = lexed.tokens;
+  const index = new LineIndex(text);
   let open: MutableTable | undefined;
   const close = (t: MutableTable) => {
     tables.push({
@@ -136,11 +155,14 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
 
   let line = 0;
   let lineStart = 0;
-  let lineTokens: IToken[] = [];
+  let base = 0;
+  const lineTokens: IToken[] = [];
+  const reader = new LineReader(text, 0, 0, 0, unquoteFileWord, diagnostics);
   const flush = (endOffset: number) => {
     if (lineTokens.length > 0) {
-      handleLine(new LineReader(text, line, lineStart, unquoteFileWord, diagnostics), lineTokens, endOffset);
-      lineTokens = [];
+      reader.moveTo(line, lineStart, base);
+      handleLine(reader, lineTokens, endOffset);
+      lineTokens.length = 0;
     }
   };
 
@@ -237,18 +259,35 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
     } else stray.push(built.command);
   };
 
-  for (let k = 0; k < tokens.length; k++) {
-    const t = tokens[k]!;
-    if (t.tokenType === Newline) {
-      flush(t.startOffset);
-      line++;
-      lineStart = t.startOffset + t.image.length;
-    } else lineTokens.push(t);
+  // Lexed in chunks of whole lines so the token objects of a big file never all live at once.
+  while (base < text.length) {
+    let chunkEnd = Math.min(text.length, base + CHUNK_SIZE);
+    if (chunkEnd < text.length) {
+      const nl = text.indexOf('\n', chunkEnd);
+      chunkEnd = nl < 0 ? text.length : nl + 1;
+    }
+    let lexed;
+    try {
+      lexed = fileLexer.tokenize(text.slice(base, chunkEnd));
+    } catch (e) {
+      diagnostics.push(diag(rangeAt(index.position(base)), 'unexpected-character', `could not tokenise the text: ${String(e)}`));
+      break;
+    }
+    lexErrors(text, base, lexed.errors, index, diagnostics);
+    const tokens = lexed.tokens;
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.tokenType === Newline) {
+        flush(base + t.startOffset);
+        line++;
+        lineStart = base + t.startOffset + t.image.length;
+      } else lineTokens.push(t);
+    }
+    flush(chunkEnd);
+    base = chunkEnd;
   }
-  flush(text.length);
   if (open) close(open);
-  const end = positionOf(text, text.length);
-  return { kind: 'iptables-file', dialect, tables, stray, comments, diagnostics, range: { start: { line: 0, character: 0 }, end: { line: end.line, character: end.character } } };
+  return { kind: 'iptables-file', dialect, tables, stray, comments, diagnostics, range: { start: { line: 0, character: 0 }, end: { line, character: text.length - lineStart } } };
 }
 
 export interface ArgsParseResult {
@@ -271,10 +310,10 @@ export function parseIptablesArgs(args: string, opts: { readonly dialect: Dialec
     diagnostics.push(diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'unexpected-character', `could not tokenise the arguments: ${String(e)}`));
     return { table: 'filter', diagnostics };
   }
-  lexErrors(args, lexed.errors, diagnostics);
+  lexErrors(args, 0, lexed.errors, new LineIndex(args), diagnostics);
   // Arguments are one command; newlines (e.g. from a pasted multi-line shell command) are spaces.
   const toks: Tok[] = [];
-  const r = new LineReader(args, 0, 0, unquoteShellWord, diagnostics);
+  const r = new LineReader(args, 0, 0, 0, unquoteShellWord, diagnostics);
   let line = 0;
   let lineStart = 0;
   for (const t of lexed.tokens) {
@@ -283,7 +322,7 @@ export function parseIptablesArgs(args: string, opts: { readonly dialect: Dialec
       lineStart = t.startOffset + t.image.length;
       continue;
     }
-    const rr = line === 0 ? r : new LineReader(args, line, lineStart, unquoteShellWord, diagnostics);
+    const rr = line === 0 ? r : new LineReader(args, line, lineStart, 0, unquoteShellWord, diagnostics);
     toks.push(rr.tok(t));
   }
   if (toks.length === 0) {

@@ -9,12 +9,37 @@ import type { IptablesCode } from './codes';
 import { commandSpec, coreOption, implicitProtocolModule } from './dialects';
 import { findMatch, findModuleOption, findTarget, implicitModuleForOption, type ModuleSpec } from './modules';
 
-/** A token of a command line after unquoting. */
-export interface Tok {
-  readonly kind: 'word' | 'bang';
-  readonly text: string;
-  readonly quoted: boolean;
+/** A `!` on a command line. */
+export interface BangTok {
+  readonly bang: true;
   readonly range: Range;
+}
+
+/** A token of a command line: a word after unquoting (used as the AST's Word as is) or `!`. */
+export type Tok = Word | BangTok;
+
+export function isBang(t: Tok | undefined): t is BangTok {
+  return !!t && (t as BangTok).bang === true;
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** An exact-size copy: arrays grown by push keep 17+ slots, which adds up over 50k rules. */
+function compact<T>(items: T[]): readonly T[] {
+  return items.length === 0 ? EMPTY : items.slice();
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const optionNames = new Map<string, string>();
+/** `--dport` → `dport`, shared strings so 50k rules do not hold 50k copies. */
+function optionName(flag: string): string {
+  let n = optionNames.get(flag);
+  if (n === undefined) {
+    n = flag.replace(/^--?/, '');
+    if (optionNames.size < 10000) optionNames.set(flag, n);
+  }
+  return n;
 }
 
 export function diag(range: Range, code: IptablesCode, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
@@ -26,21 +51,25 @@ function span(a: Range, b: Range): Range {
 }
 
 function word(t: Tok): Word {
-  return { text: t.text, quoted: t.quoted, range: t.range };
+  return t as Word;
 }
 
 /** An unquoted word that starts with `-` (and is not a negative number or a lone dash). */
-export function isFlag(t: Tok | undefined): boolean {
-  if (!t || t.kind !== 'word' || t.quoted) return false;
+export function isFlag(t: Tok | undefined): t is Word {
+  if (!t || isBang(t) || t.quoted) return false;
   const s = t.text;
   return s.length >= 2 && s.charCodeAt(0) === 45 && !(s.charCodeAt(1) >= 48 && s.charCodeAt(1) <= 57);
 }
 
-function isArg(t: Tok | undefined): boolean {
-  return !!t && t.kind === 'word' && !isFlag(t);
+function isArg(t: Tok | undefined): t is Word {
+  return !!t && !isBang(t) && !isFlag(t);
 }
 
 const DECIMAL = /^\d+$/;
+
+function isDecimal(t: Tok | undefined): boolean {
+  return isArg(t) && DECIMAL.test(t.text);
+}
 
 interface ModuleBuild {
   readonly kind: 'match' | 'target';
@@ -72,9 +101,19 @@ export function buildCommand(toks: readonly Tok[], lineText: string, leading: Co
   const { diagnostics } = ctx;
   // Pull out `-t TABLE` wherever it is (argument form) and find the command flag.
   let table: Word | undefined;
-  const rest: Tok[] = [];
   let cmdAt = -1;
+  // Fast path: a command first and no -t (every line of a dump) needs no copy.
+  let hasTable = false;
   for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (isFlag(t) && (t.text === '-t' || t.text === '--table')) hasTable = true;
+  }
+  const rest: Tok[] = hasTable ? [] : (toks as Tok[]);
+  if (!hasTable) {
+    if (isFlag(toks[0]) && commandSpec(toks[0].text)) cmdAt = 0;
+    else for (let i = 0; i < toks.length && cmdAt < 0; i++) if (isFlag(toks[i]) && commandSpec((toks[i] as Word).text)) cmdAt = i;
+  }
+  for (let i = 0; hasTable && i < toks.length; i++) {
     const t = toks[i]!;
     if (isFlag(t) && (t.text === '-t' || t.text === '--table')) {
       const next = toks[i + 1];
@@ -96,7 +135,7 @@ export function buildCommand(toks: readonly Tok[], lineText: string, leading: Co
     }
     return table ? { table } : {};
   }
-  const flagTok = rest[cmdAt]!;
+  const flagTok = rest[cmdAt] as Word;
   const spec = commandSpec(flagTok.text)!;
   const kind: CommandKind = spec.kind;
   let i = cmdAt + 1;
@@ -123,7 +162,7 @@ export function buildCommand(toks: readonly Tok[], lineText: string, leading: Co
       hasRule = true;
       break;
     case 'insert':
-      if (rest[i] && isArg(rest[i]) && DECIMAL.test(rest[i]!.text)) index = takeWord();
+      if (isDecimal(rest[i])) index = takeWord();
       hasRule = true;
       break;
     case 'replace':
@@ -133,12 +172,12 @@ export function buildCommand(toks: readonly Tok[], lineText: string, leading: Co
       break;
     case 'delete': {
       const t = rest[i];
-      if (isArg(t) && DECIMAL.test(t!.text) && i + 1 === rest.length && cmdAt === 0) index = takeWord();
+      if (isDecimal(t) && i + 1 === rest.length && cmdAt === 0) index = takeWord();
       else hasRule = true;
       break;
     }
     case 'zero':
-      if (chain && rest[i] && isArg(rest[i]) && DECIMAL.test(rest[i]!.text)) index = takeWord();
+      if (chain && isDecimal(rest[i])) index = takeWord();
       break;
     case 'policy':
       policy = takeWord();
@@ -150,8 +189,8 @@ export function buildCommand(toks: readonly Tok[], lineText: string, leading: Co
       break;
     case 'new-chain':
       // ebtables: `-N NAME -P POLICY` creates a user chain with a policy.
-      if (rest[i] && isFlag(rest[i]) && (rest[i]!.text === '-P' || rest[i]!.text === '--policy')) {
-        const pflag = rest[i]!;
+      const pflag = rest[i];
+      if (isFlag(pflag) && (pflag.text === '-P' || pflag.text === '--policy')) {
         i++;
         policy = takeWord();
         if (!policy) diagnostics.push(diag(pflag.range, 'missing-argument', `${pflag.text} needs a policy`));
@@ -162,33 +201,28 @@ export function buildCommand(toks: readonly Tok[], lineText: string, leading: Co
   }
   ruleStart = i;
   let rule: Rule | undefined;
-  const ruleToks = [...rest.slice(0, cmdAt), ...rest.slice(ruleStart)];
+  const ruleToks = cmdAt === 0 ? rest.slice(ruleStart) : [...rest.slice(0, cmdAt), ...rest.slice(ruleStart)];
   if (hasRule) {
     rule = buildRule(ruleToks, leading, ctx, flagTok);
   } else {
     for (const t of ruleToks) {
       if (isFlag(t) && commandSpec(t.text)) diagnostics.push(diag(t.range, 'multiple-commands', `only one command per line (found ${t.text} after ${flagTok.text})`));
-      else diagnostics.push(diag(t.range, 'unexpected-argument', `unexpected '${t.kind === 'bang' ? '!' : t.text}' after ${flagTok.text}`));
+      else diagnostics.push(diag(t.range, 'unexpected-argument', `unexpected '${isBang(t) ? '!' : t.text}' after ${flagTok.text}`));
     }
   }
   const first = toks[0]!;
   const lastTok = toks[toks.length - 1]!;
   const start = leading ? leading.range : first.range;
-  const command: Command = {
-    kind,
-    flag: word(flagTok),
-    ...(chain ? { chain } : {}),
-    ...(index ? { index } : {}),
-    ...(newName ? { newName } : {}),
-    ...(policy ? { policy } : {}),
-    ...(rule ? { rule } : {}),
-    text: lineText,
-    range: span(start, lastTok.range),
-  };
+  const command: Mutable<Command> = { kind, flag: word(flagTok), text: lineText, range: span(start, lastTok.range) };
+  if (chain) command.chain = chain;
+  if (index) command.index = index;
+  if (newName) command.newName = newName;
+  if (policy) command.policy = policy;
+  if (rule) command.rule = rule;
   return table ? { command, table } : { command };
 }
 
-function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: CommandBuildContext, cmdFlag: Tok): Rule {
+function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: CommandBuildContext, cmdFlag: Word): Rule {
   const { dialect, diagnostics } = ctx;
   const options: OptionNode[] = [];
   const modules: ModuleBuild[] = [];
@@ -197,7 +231,7 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
   let counters: Counters | undefined = leading;
   let pendingBang: Range | undefined;
   let protocolModule: string | undefined;
-  const implicit = new Map<string, ModuleBuild>();
+  let implicit: Map<string, ModuleBuild> | undefined;
   let i = 0;
 
   const misplacedBang = (what: string) => {
@@ -206,7 +240,7 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
   };
 
   /** Reads an option's arguments (flag already consumed at toks[i-1]). */
-  const readOption = (flag: Tok, name: string, min: number, max: number, negatable: boolean, inlineArg?: Tok): OptionNode => {
+  const readOption = (flag: Word, name: string, min: number, max: number, negatable: boolean, inlineArg?: Tok): OptionNode => {
     let negated = false;
     let negation: Range | undefined;
     if (pendingBang) {
@@ -217,7 +251,7 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
     const args: Word[] = [];
     if (inlineArg) args.push(word(inlineArg));
     // Old form: `--dport ! 22`, `-s ! 10.0.0.0/8`.
-    if (max > 0 && args.length === 0 && toks[i]?.kind === 'bang' && isArg(toks[i + 1])) {
+    if (max > 0 && args.length === 0 && isBang(toks[i]) && isArg(toks[i + 1])) {
       if (negated) diagnostics.push(diag(toks[i]!.range, 'misplaced-negation', `${flag.text} is negated twice`));
       negated = true;
       negation = toks[i]!.range;
@@ -232,17 +266,12 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
     }
     const end = args.length ? args[args.length - 1]!.range : flag.range;
     const start = negation && negation.start.character < flag.range.start.character && negation.start.line === flag.range.start.line ? negation : flag.range;
-    return {
-      flag: word(flag),
-      name,
-      negated,
-      ...(negation ? { negation } : {}),
-      args,
-      range: span(start, end),
-    };
+    const opt: Mutable<OptionNode> = { flag: word(flag), name, negated, args: compact(args), range: span(start, end) };
+    if (negation) opt.negation = negation;
+    return opt;
   };
 
-  const startModule = (kindOf: 'match' | 'target', flag: Tok, targetKind?: 'jump' | 'goto'): ModuleBuild | undefined => {
+  const startModule = (kindOf: 'match' | 'target', flag: Word, targetKind?: 'jump' | 'goto'): ModuleBuild | undefined => {
     const nameTok = toks[i];
     if (!isArg(nameTok)) {
       diagnostics.push(diag(flag.range, 'missing-argument', `${flag.text} needs a ${kindOf === 'match' ? 'match module' : 'target'} name`));
@@ -251,13 +280,18 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
     i++;
     const name = word(nameTok!);
     const spec = kindOf === 'match' ? findMatch(dialect, name.text) : findTarget(dialect, name.text);
-    return { kind: kindOf, explicit: true, start: flag.range, name, spec, options: [], end: name.range, ...(targetKind ? { targetKind } : {}) };
+    const m: ModuleBuild = { kind: kindOf, explicit: true, start: flag.range, name, spec, options: [], end: name.range };
+    if (targetKind) (m as Mutable<ModuleBuild>).targetKind = targetKind;
+    return m;
   };
 
   const ownerOf = (name: string): { owner?: ModuleBuild; known: boolean } => {
     if (current?.spec && findModuleOption(current.spec, name)) return { owner: current, known: true };
-    const candidates = target ? [target, ...modules.slice().reverse()] : modules.slice().reverse();
-    for (const m of candidates) if (m !== current && m.spec && findModuleOption(m.spec, name)) return { owner: m, known: true };
+    if (target && target !== current && target.spec && findModuleOption(target.spec, name)) return { owner: target, known: true };
+    for (let k = modules.length - 1; k >= 0; k--) {
+      const m = modules[k]!;
+      if (m !== current && m.spec && findModuleOption(m.spec, name)) return { owner: m, known: true };
+    }
     if (protocolModule) {
       const spec = findMatch(dialect, protocolModule);
       if (spec && findModuleOption(spec, name)) return { owner: implicitMatch(spec), known: true };
@@ -269,6 +303,7 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
   };
 
   const implicitMatch = (spec: ModuleSpec): ModuleBuild => {
+    implicit ??= new Map();
     let m = implicit.get(spec.name);
     if (!m) {
       const at = toks[i - 1]?.range ?? cmdFlag.range;
@@ -282,15 +317,16 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
 
   while (i < toks.length) {
     const t = toks[i]!;
-    if (t.kind === 'bang') {
+    if (isBang(t)) {
       if (pendingBang) diagnostics.push(diag(t.range, 'misplaced-negation', "'!' given twice"));
       pendingBang = t.range;
       i++;
       continue;
     }
     if (!isFlag(t)) {
-      diagnostics.push(diag(t.range, 'unexpected-argument', `'${t.text}' is not the argument of any option`));
-      misplacedBang(`'${t.text}'`);
+      const w = t as unknown as Word;
+      diagnostics.push(diag(w.range, 'unexpected-argument', `'${w.text}' is not the argument of any option`));
+      misplacedBang(`'${w.text}'`);
       i++;
       continue;
     }
@@ -300,10 +336,10 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
     const eq = flagText.startsWith('--') ? flagText.indexOf('=') : -1;
     if (eq > 2) {
       // getopt_long accepts `--opt=value`.
-      inline = { kind: 'word', text: flagText.slice(eq + 1), quoted: t.quoted, range: { start: { line: t.range.start.line, character: t.range.start.character + eq + 1 }, end: t.range.end } };
+      inline = { text: flagText.slice(eq + 1), quoted: t.quoted, range: { start: { line: t.range.start.line, character: t.range.start.character + eq + 1 }, end: t.range.end } };
       flagText = flagText.slice(0, eq);
     }
-    const flag: Tok = inline ? { ...t, text: flagText, range: { start: t.range.start, end: { line: t.range.start.line, character: t.range.start.character + eq } } } : t;
+    const flag: Word = inline ? { text: flagText, quoted: false, range: { start: t.range.start, end: { line: t.range.start.line, character: t.range.start.character + eq } } } : t;
     const core = coreOption(dialect, flagText);
     if (core) {
       switch (core.role) {
@@ -357,7 +393,7 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
       misplacedBang('a command');
       continue;
     }
-    const name = flagText.replace(/^--?/, '');
+    const name = optionName(flagText);
     const { owner } = ownerOf(name);
     const ospec = owner?.spec ? findModuleOption(owner.spec, name) : undefined;
     const [min, max] = ospec ? ospec.args : [0, Infinity];
@@ -373,22 +409,19 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
     const first = m.options[0];
     const start = m.explicit ? m.start : first ? first.range : m.start;
     const end = m.options.length ? m.options[m.options.length - 1]!.range : m.explicit ? m.name.range : m.end;
-    return { name: m.name, explicit: m.explicit, options: m.options, range: span(start, end) };
+    return { name: m.name, explicit: m.explicit, options: compact(m.options), range: span(start, end) };
   };
-  const matches = modules.map(finish);
+  const matches = compact(modules.map(finish));
   let targetNode: TargetNode | undefined;
   if (target) {
     const end = target.options.length ? target.options[target.options.length - 1]!.range : target.name.range;
-    targetNode = { kind: target.targetKind ?? 'jump', name: target.name, options: target.options, range: span(target.start, end) };
+    targetNode = { kind: target.targetKind ?? 'jump', name: target.name, options: compact(target.options), range: span(target.start, end) };
   }
   const first = toks[0];
   const last = toks[toks.length - 1];
   const range = first && last ? span(first.range, last.range) : { start: cmdFlag.range.end, end: cmdFlag.range.end };
-  return {
-    options,
-    matches,
-    ...(targetNode ? { target: targetNode } : {}),
-    ...(counters ? { counters } : {}),
-    range,
-  };
+  const rule: Mutable<Rule> = { options: compact(options), matches, range };
+  if (targetNode) rule.target = targetNode;
+  if (counters) rule.counters = counters;
+  return rule;
 }
