@@ -16,7 +16,7 @@ export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/ });
 export const QuotedString = createToken({ name: 'QuotedString', pattern: /"[^"\n]*"/ });
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"[^"\n]*/ });
 /** `@th,16,16`, `@ll,0,8`, `@nh,...`, `@ih,...` */
-export const RawPayload = createToken({ name: 'RawPayload', pattern: /@(?:ll|nh|th|ih),\d+,\d+/ });
+export const RawPayload = createToken({ name: 'RawPayload', pattern: /@(?:ll|nh|th|ih|\d+),\d+,\d+/ });
 export const SetRef = createToken({ name: 'SetRef', pattern: /@[A-Za-z0-9_][A-Za-z0-9_\-.\/]*/ });
 export const Variable = createToken({ name: 'Variable', pattern: /\$[A-Za-z0-9_][A-Za-z0-9_\-]*/ });
 /** IPv6 addresses and MAC addresses: hex groups with at least two colons. */

@@ -36,6 +36,7 @@ import type {
   VerdictName,
 } from '../ast/nft';
 import type { NftCode } from './codes';
+import { printExpr } from './printer';
 import * as T from './lexer';
 import {
   BINOP_WORDS,
@@ -62,7 +63,7 @@ class SyntaxAbort extends Error {}
 const OBJECT_TYPES = new Set(['counter', 'quota', 'limit', 'secmark', 'synproxy', 'tunnel']);
 const CT_OBJECT_TYPES = new Set(['helper', 'timeout', 'expectation']);
 const NAME_TOKENS = new Set<TokenType>([T.Word, T.NumberWord, T.QuotedString, T.ColonAddress]);
-const VALUE_GLUE = new Set<TokenType>([T.Word, T.NumberWord, T.ColonAddress, T.Colon, T.Slash, T.Minus, T.LBracket, T.RBracket, T.Star]);
+const VALUE_GLUE = new Set<TokenType>([T.QuotedString, T.Word, T.NumberWord, T.ColonAddress, T.Colon, T.Slash, T.Minus, T.LBracket, T.RBracket, T.Star]);
 
 export interface ParserOutput {
   file: NftFile;
@@ -1001,6 +1002,12 @@ export class NftParser {
       }
       if ((w === 'add' || w === 'update' || w === 'delete') && this.is(this.peek(1), T.SetRef)) return this.parseSetStmt();
       if (w === 'reject') return this.parseRejectStmt();
+      if (w === 'reset' && this.is(this.peek(1), T.Word)) {
+        // `reset tcp option mptcp`: clears an option
+        this.i++;
+        const sel = this.parseSelector();
+        return { kind: 'keyword', keyword: 'reset', args: [{ value: sel, range: sel.range }], range: this.rangeFrom(t) };
+      }
       if (w === 'log') return this.parseLogStmt();
       if (w === 'meter') return this.parseMeterStmt();
       if (w === 'flow') return this.parseFlowStmt();
@@ -1055,8 +1062,8 @@ export class NftParser {
       }
       if (op) this.i++;
     }
-    const statusValue = left.kind === 'selector' && left.path[left.path.length - 1] === 'status' && (this.isWord(this.peek(), 'snat') || this.isWord(this.peek(), 'dnat'));
-    if (this.atLineEnd() || (op === undefined && this.is(this.peek(), T.Word) && this.isStmtStartAt(0) && !this.rhsWordAllowed() && !statusValue)) {
+    // A relational expression needs its right side, so even a statement word is a value here (`icmp type redirect`).
+    if (this.atLineEnd()) {
       this.errorAt(this.peek(), 'nft-expected-value', `expected a value to compare ${printLit(left)} with`);
     }
     const right = this.parseRhsExpr();
@@ -1064,12 +1071,6 @@ export class NftParser {
     if (op) rel.op = op;
     if (spelling) rel.spelling = spelling;
     return rel;
-  }
-
-  /** A statement-start word that still reads as a value after a selector (`meta l4proto tcp`, `ether type vlan`). */
-  private rhsWordAllowed(): boolean {
-    const w = this.peek()!.image;
-    return !(VERDICTS.has(w) || STMT_KEYWORDS.has(w) || w === 'queue');
   }
 
   private parseVerdictStmt(): Stmt {
@@ -1144,7 +1145,7 @@ export class NftParser {
         }
         if (spec.positional && UNIT_WORD.test(w)) {
           this.i++;
-          args.push({ key: w, range: this.tokRange(t) });
+          args.push({ key: w + this.perTimeUnit(), range: this.rangeFrom(t) });
           continue;
         }
         if (spec.positional && !this.isStmtStartAt(0) && w !== 'comment' && args.length === 0) {
@@ -1154,7 +1155,14 @@ export class NftParser {
         return;
       }
       if (spec.positional && (this.is(t, T.NumberWord) || this.is(t, T.QuotedString) || this.is(t, T.Variable) || this.is(t, T.Minus))) {
-        args.push({ value: this.parseConcat(false), range: this.rangeFrom(start) });
+        const value = this.parseConcat(false);
+        if (value.kind === 'literal' && !value.quoted) {
+          // `1025bytes / second` written apart: keep the rate as one value
+          const dangling = value.text.endsWith('/');
+          const unit = dangling ? this.timeUnitWord() : this.perTimeUnit();
+          if (unit) value.text = dangling ? value.text + unit : value.text + unit;
+        }
+        args.push({ value, range: this.rangeFrom(start) });
         continue;
       }
       if (this.is(t, T.Dot) && spec.flag?.includes('addr')) {
@@ -1164,6 +1172,20 @@ export class NftParser {
       }
       return;
     }
+  }
+
+  /** `/ second` after a unit written apart (`1 kbytes / second`): returns `/second` or ''. */
+  private perTimeUnit(): string {
+    if (!this.is(this.peek(), T.Slash) || !this.isWord(this.peek(1))) return '';
+    this.i++;
+    return '/' + this.next().image;
+  }
+
+  private timeUnitWord(): string {
+    const t = this.peek();
+    if (!this.is(t, T.Word)) return '';
+    this.i++;
+    return t.image;
   }
 
   private parseRejectStmt(): Stmt {
@@ -1299,7 +1321,15 @@ export class NftParser {
 
   /** rhs_expr: constants, comma lists (flags), concatenations, ranges, prefixes, sets. */
   parseRhsExpr(): Expr {
-    return this.parseList(false);
+    const start = this.peek()!;
+    const value = this.parseList(false);
+    if (this.is(this.peek(), T.Slash) && !this.lineEndsAfter(1)) {
+      // `tcp flags syn / fin,syn`: value and mask, kept as written
+      this.i++;
+      const mask = this.parseList(false);
+      return { kind: 'literal', text: `${printExpr(value)} / ${printExpr(mask)}`, range: this.rangeFrom(start) };
+    }
+    return value;
   }
 
   private parseList(sel: boolean): Expr {
@@ -1391,10 +1421,6 @@ export class NftParser {
       case T.RawPayload:
         this.i++;
         return { kind: 'selector', path: [t.image], range: this.tokRange(t) };
-      case T.QuotedString: {
-        this.i++;
-        return { kind: 'literal', text: t.image.slice(1, -1), quoted: true, range: this.tokRange(t) };
-      }
       case T.Word:
         if (sel && this.isSelectorHead(t.image)) return this.parseSelector();
         break;
@@ -1427,7 +1453,7 @@ export class NftParser {
     const last = run[run.length - 1]!;
     const range = this.span(first, last);
     const text = this.text.slice(first.startOffset, (last.endOffset ?? last.startOffset) + 1);
-    if (run.length === 1) return { kind: 'literal', text, range };
+    if (run.length === 1) return first.tokenType === T.QuotedString ? { kind: 'literal', text: text.slice(1, -1), quoted: true, range } : { kind: 'literal', text, range };
     if (run.some((t) => t.tokenType === T.Colon || t.tokenType === T.LBracket)) return { kind: 'literal', text, range };
     const dash = run.findIndex((t, k) => k > 0 && t.tokenType === T.Minus);
     if (dash > 0 && dash < run.length - 1) {
@@ -1542,6 +1568,7 @@ export class NftParser {
       return { kind: 'selector', path, range: range() };
     }
     fieldWord();
+    if (head.image === 'arp' && (path[1] === 'saddr' || path[1] === 'daddr')) optional(['ip', 'ether', 'ip6']);
     return { kind: 'selector', path, range: range() };
   }
 

@@ -7,6 +7,7 @@
  * output lines back to their origin without re-parsing.
  */
 import type { Range } from '../ast/common';
+import { canonicalRule } from './canonical';
 import type {
   Arg,
   BaseChainSpec,
@@ -33,6 +34,8 @@ export interface PrintOptions {
   flushRuleset?: boolean;
   /** Lines printed before everything (each gets `# ` unless it already starts with `#`). */
   header?: string[];
+  /** Print rules the way nft lists them back where that needs no kernel (see canonical.ts). */
+  canonical?: boolean;
 }
 
 /** Where a printed node landed in the output (zero-based, end exclusive on the last line). */
@@ -135,13 +138,14 @@ export function printCommentLine(c: { text: string }): string {
 /** A rule as one chain line (more lines for anonymous chains), with its trailing `# comment`. */
 function printRuleLine(r: Rule): string {
   if (r.disabled !== undefined) return `# ${r.disabled}`;
-  const body = printRuleBody(r);
+  const body = printRuleBody(r, { canonical: canonicalOutput });
   return r.trailingComment !== undefined ? `${body} ${printCommentLine({ text: r.trailingComment })}` : body;
 }
 
 /** The rule's statements and comment on one line, as after `add rule FAMILY TABLE CHAIN `. */
-export function printRuleBody(r: Rule): string {
-  const body = r.stmts.map(printStmt).join(' ');
+export function printRuleBody(r: Rule, opts: { canonical?: boolean } = {}): string {
+  const rule = opts.canonical ? canonicalRule(r) : r;
+  const body = rule.stmts.map(printStmt).join(' ');
   if (r.comment === undefined) return body;
   return body ? `${body} comment ${quote(r.comment)}` : `comment ${quote(r.comment)}`;
 }
@@ -424,7 +428,7 @@ function printTableScript(t: Table, out: Out): void {
       const s = out.line;
       if (r.kind === 'comment-line') out.push(`# ${r.text}`);
       else if (r.disabled !== undefined) out.push(`# ${r.disabled}`);
-      else out.push(`add rule ${head} ${item.name} ${printRuleBody(r)}`);
+      else out.push(`add rule ${head} ${item.name} ${printRuleBody(r, { canonical: canonicalOutput })}`);
       out.span(r, s);
     }
   }
@@ -441,7 +445,7 @@ export function printCommand(c: CommandStmt): string {
   if (c.name !== undefined) parts.push(c.name);
   if (c.newName !== undefined) parts.push(c.newName);
   if (c.position) parts.push(`${c.position.key} ${c.position.value}`);
-  if (c.rule) parts.push(printRuleBody(c.rule));
+  if (c.rule) parts.push(printRuleBody(c.rule, { canonical: canonicalOutput }));
   if (c.elements) parts.push(`{ ${c.elements.map(printExpr).join(', ')} }`);
   if (c.decl) {
     const d = c.decl;
@@ -494,7 +498,20 @@ function printTopLevel(item: TopLevel, out: Out, style: 'ruleset' | 'script'): v
   }
 }
 
+/** Set for the duration of one printNftFile call (printing is synchronous). */
+let canonicalOutput = false;
+
 export function printNftFile(file: NftFile, opts: PrintOptions = {}): Printed {
+  const previous = canonicalOutput;
+  canonicalOutput = opts.canonical ?? false;
+  try {
+    return printFile(file, opts);
+  } finally {
+    canonicalOutput = previous;
+  }
+}
+
+function printFile(file: NftFile, opts: PrintOptions): Printed {
   const out = new Out();
   const style = opts.style ?? 'ruleset';
   for (const h of opts.header ?? []) out.push(h.startsWith('#') ? h : `# ${h}`);
