@@ -98,6 +98,14 @@ const grammar = {
             2: { name: 'constant.language.family.ipset' },
           },
         },
+        {
+          // list:set members: add SET MEMBER before|after OTHER
+          match: `${S}(before|after)(?:\\s+(${NAME}))?${T}`,
+          captures: {
+            1: { name: 'variable.parameter.option.ipset' },
+            2: { name: 'variable.other.set.ipset' },
+          },
+        },
         { match: `${S}${words([...createOptions, ...elementOptions])}${T}`, name: 'variable.parameter.option.ipset' },
         { match: `${S}${words(globalOptions)}${T}`, name: 'variable.parameter.option.global.ipset' },
       ],

@@ -156,7 +156,7 @@ export const moduleOptions = {
   ],
   // arptables (extensions/libarpt_*.c and the core)
   arptables: [
-    '--source-ip', '--destination-ip', '--source-mac', '--destination-mac', '-h', '--h-length', '--opcode',
+    '--source-ip', '--destination-ip', '--source-mac', '--destination-mac', '--src-ip', '--dst-ip', '--src-mac', '--dst-mac', '-h', '--h-length', '--opcode',
     '--h-type', '--proto-type', '--mangle-ip-s', '--mangle-ip-d', '--mangle-mac-s', '--mangle-mac-d',
     '--mangle-target',
   ],
@@ -292,7 +292,7 @@ const grammar = {
     'table-option': {
       match: `${S}(-t|--table)(?:\\s+(\\S+))?${T}`,
       captures: {
-        1: { name: 'variable.parameter.option.core.iptables-save' },
+        1: { name: 'variable.parameter.option.iptables-save' },
         2: { name: 'entity.name.type.table.iptables-save' },
       },
     },
@@ -362,7 +362,7 @@ const grammar = {
       patterns: [
         {
           match: `${S}${words(moduleOptions.core)}${T}`,
-          name: 'variable.parameter.option.core.iptables-save',
+          name: 'variable.parameter.option.iptables-save',
         },
         {
           match: `${S}${words(knownOptions)}${T}`,
@@ -406,7 +406,7 @@ const grammar = {
           captures: {
             1: { name: 'constant.numeric.ipv6.iptables-save' },
             2: { name: 'punctuation.separator.prefix.iptables-save' },
-            3: { name: 'constant.numeric.ipv6.mask.iptables-save' },
+            3: { name: 'constant.numeric.prefix.iptables-save' },
           },
         },
         {
@@ -418,7 +418,7 @@ const grammar = {
           captures: {
             1: { name: 'constant.numeric.ipv4.iptables-save' },
             2: { name: 'punctuation.separator.prefix.iptables-save' },
-            3: { name: 'constant.numeric.ipv4.mask.iptables-save' },
+            3: { name: 'constant.numeric.prefix.iptables-save' },
           },
         },
         {

@@ -21,7 +21,6 @@ const FAMILY = words(families);
 const verbs = ['add', 'create', 'insert', 'replace', 'delete', 'destroy', 'list', 'flush', 'reset', 'rename', 'get'];
 const tableObjects = ['table'];
 const chainObjects = ['chain', 'rule', 'rules'];
-const namedObjects = ['set', 'map', 'element', 'elements', 'flowtable', 'counter', 'quota', 'limit', 'secmark', 'synproxy', 'tunnel', 'meter'];
 const listObjects = [
   'ruleset', 'tables', 'chains', 'sets', 'maps', 'counters', 'quotas', 'limits', 'flowtables', 'meters',
   'secmarks', 'synproxys', 'tunnels', 'hooks',
@@ -110,7 +109,7 @@ const statements = [
 ];
 const statementParameters = [
   'packets', 'name', 'prefix', 'level', 'group', 'snaplen', 'queue-threshold', 'rate', 'burst', 'over', 'until',
-  'used', 'to', 'with', 'fully-random', 'persistent', 'port', 'num', 'bypass', 'fanout', 'mod', 'seed', 'offset',
+  'used', 'to', 'with', 'fully-random', 'random', 'persistent', 'port', 'num', 'bypass', 'fanout', 'mod', 'seed', 'offset',
   'wscale', 'mss', 'maxseg', 'timestamp', 'sack-perm', 'sack-permitted', 'netmap', 'addr', 'inc', 'check',
   'match', 'target', 'loose', 'skip', 'in', 'out', 'spnum', 'reqid', 'spi', 'ttl', 'version', 'tos', 'path',
 ];
@@ -298,13 +297,33 @@ const grammar = {
           },
         },
         {
-          match: `${cap(verbs)}\\s+(ct\\s+(?:helper|timeout|expectation)|${words(namedObjects)})${E}(?:\\s+(${FAMILY})${E})?(?:\\s+(${NAME}))?(?:\\s+(?!handle${E})(${NAME}))?`,
+          match: `${cap(verbs)}\\s+(${words(['set', 'map', 'element', 'elements', 'meter'])})${E}(?:\\s+(${FAMILY})${E})?(?:\\s+(${NAME}))?(?:\\s+(?!handle${E})(${NAME}))?`,
           captures: {
             1: { name: 'keyword.control.command.nft' },
             2: { name: 'storage.type.object.nft' },
             3: { name: 'support.type.family.nft' },
             4: { name: 'entity.name.type.table.nft' },
             5: { name: 'entity.name.variable.set.nft' },
+          },
+        },
+        {
+          match: `${cap(verbs)}\\s+(${words(['flowtable'])})${E}(?:\\s+(${FAMILY})${E})?(?:\\s+(${NAME}))?(?:\\s+(?!handle${E})(${NAME}))?`,
+          captures: {
+            1: { name: 'keyword.control.command.nft' },
+            2: { name: 'storage.type.object.nft' },
+            3: { name: 'support.type.family.nft' },
+            4: { name: 'entity.name.type.table.nft' },
+            5: { name: 'entity.name.variable.flowtable.nft' },
+          },
+        },
+        {
+          match: `${cap(verbs)}\\s+(ct\\s+(?:helper|timeout|expectation)|${words(['counter', 'quota', 'limit', 'secmark', 'synproxy', 'tunnel'])})${E}(?:\\s+(${FAMILY})${E})?(?:\\s+(${NAME}))?(?:\\s+(?!handle${E})(${NAME}))?`,
+          captures: {
+            1: { name: 'keyword.control.command.nft' },
+            2: { name: 'storage.type.object.nft' },
+            3: { name: 'support.type.family.nft' },
+            4: { name: 'entity.name.type.table.nft' },
+            5: { name: 'entity.name.variable.object.nft' },
           },
         },
         {
@@ -589,6 +608,11 @@ const grammar = {
     },
     statement: {
       patterns: [
+        {
+          // ct status dnat / ct status { snat, dnat }: the status bits, not the statements
+          match: `(?<=status\\s|,|,\\s|\\{|\\{\\s|!=\\s)(snat|dnat)${E}`,
+          name: 'constant.language.nft',
+        },
         {
           // snat ip to ..., dnat ip6 to ..., tproxy ip to ...
           match: `${B}(snat|dnat|masquerade|redirect|tproxy|fwd|dup)(?:\\s+(ip6?|inet)(?=\\s+(?:to|prefix|addr)${E}))?${E}`,
