@@ -1,0 +1,133 @@
+import { strict as assert } from 'node:assert';
+import { analyzeNft } from '../../src/convert/nft/analysis';
+import { parseNft } from '../../src/convert/nft/index';
+
+function check(text: string, files: Record<string, string> = {}): { code: string; line: number; message: string }[] {
+  const parsed = parseNft(text, { fileName: '/etc/nft/main.nft', readFile: (p) => files[p] });
+  assert.deepEqual(parsed.diagnostics.filter((d) => d.severity === 'error'), [], 'test input must parse');
+  return analyzeNft(parsed.file, { includes: parsed.includes }).map((d) => ({ code: d.code, line: d.range.start.line + 1, message: d.message }));
+}
+
+const codes = (text: string) => check(text).map((d) => d.code);
+
+describe('nft analysis', () => {
+  it('accepts a clean ruleset', () => {
+    assert.deepEqual(
+      check(`define web = { 80, 443 }
+table inet filter {
+\tset blocked { type ipv4_addr; flags interval; elements = { 10.0.0.0/8, 192.168.1.1 } }
+\tmap ports { type inet_service : verdict; elements = { 22 : jump ssh } }
+\tchain input {
+\t\ttype filter hook input priority filter; policy drop;
+\t\tip saddr @blocked drop
+\t\ttcp dport vmap @ports
+\t\ttcp dport $web accept
+\t\tjump ssh
+\t}
+\tchain ssh {
+\t\taccept
+\t}
+}
+`),
+      [],
+    );
+  });
+
+  it('reports jump/goto to an undefined chain, in rules and in vmap elements', () => {
+    const d = check(`table ip t {
+\tchain a {
+\t\tjump missing
+\t\ttcp dport vmap { 22 : goto nowhere }
+\t}
+}
+`);
+    assert.deepEqual(d.map((x) => [x.code, x.line]), [['nft-undefined-chain', 3], ['nft-undefined-chain', 4]]);
+    assert.match(d[0]!.message, /missing/);
+  });
+
+  it('reports undefined @set references and a set used as a map', () => {
+    const d = check(`table ip t {
+\tset s { type ipv4_addr; }
+\tchain a {
+\t\tip saddr @nope drop
+\t\tip daddr vmap @s
+\t}
+}
+`);
+    assert.deepEqual(d.map((x) => [x.code, x.line]), [['nft-undefined-set', 4], ['nft-map-not-set', 5]]);
+  });
+
+  it('counts meter and flowtable names as sets', () => {
+    assert.deepEqual(codes(`table ip t {
+\tflowtable f { hook ingress priority 0; devices = { "lo" }; }
+\tchain a {
+\t\tmeter m { ip saddr limit rate 10/second } accept
+\t\tflow add @f
+\t\tip saddr @m accept
+\t}
+}
+`), []);
+  });
+
+  it('reports undefined variables, and accepts variables from included files', () => {
+    assert.deepEqual(codes(`table ip t {\n\tchain a {\n\t\tip saddr $admins accept\n\t}\n}\n`), ['nft-undefined-variable']);
+    const d = check(`include "vars.nft"\ntable ip t {\n\tchain a {\n\t\tip saddr $admins accept\n\t}\n}\n`, { '/etc/nft/vars.nft': 'define admins = { 10.0.0.1 }\n' });
+    assert.deepEqual(d, []);
+  });
+
+  it('reports a variable used after undefine and a define given twice', () => {
+    assert.deepEqual(codes(`define a = 1\nundefine a\ndefine b = $a\n`), ['nft-undefined-variable']);
+    assert.deepEqual(codes(`define a = 1\ndefine a = 2\nredefine a = 3\n`), ['nft-duplicate-define']);
+  });
+
+  it('reports base chains without hook or priority', () => {
+    const d = check(`table ip t {\n\tchain a {\n\t\ttype filter hook input;\n\t}\n\tchain b {\n\t\ttype filter priority 0;\n\t}\n}\n`);
+    assert.deepEqual(d.map((x) => x.code), ['nft-base-chain-incomplete', 'nft-base-chain-incomplete']);
+    assert.match(d[0]!.message, /no priority/);
+    assert.match(d[1]!.message, /no hook/);
+  });
+
+  it('reports duplicate declarations nft rejects, not the ones it merges', () => {
+    // the same table twice, a chain redeclared to add rules, an identical set: all legal
+    assert.deepEqual(codes(`table ip t {\n\tset s { type ipv4_addr; }\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t}\n}\ntable ip t {\n\tset s { type ipv4_addr; }\n\tchain c {\n\t\taccept\n\t}\n}\nadd table ip t\nadd table ip t\n`), []);
+    assert.deepEqual(codes(`table ip t {\n\tset s { type ipv4_addr; }\n\tset s { type ipv6_addr; }\n}\n`), ['nft-duplicate-set']);
+    assert.deepEqual(codes(`table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t}\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t}\n}\n`), ['nft-duplicate-chain']);
+    assert.deepEqual(codes(`add table ip t\nadd chain ip t c\ncreate chain ip t c\n`), ['nft-duplicate-chain']);
+    assert.deepEqual(codes(`create table ip t\ncreate table ip t\n`), ['nft-duplicate-object']);
+  });
+
+  it('reports set and map elements that do not fit the declared type', () => {
+    const d = check(`table inet t {
+\tset v4 { type ipv4_addr; elements = { 10.0.0.1, ::1, 22 } }
+\tset v6 { typeof ip6 saddr; elements = { ::1, 10.0.0.1 } }
+\tset svc { type ipv4_addr . inet_service; elements = { 10.0.0.1 . 22, 10.0.0.1 . 70000, 10.0.0.2 } }
+\tmap m { type ipv4_addr : verdict; elements = { 10.0.0.1 : accept } }
+}
+add element inet t v4 { fe80::1 }
+`);
+    assert.deepEqual(d.map((x) => [x.code, x.line]), [
+      ['nft-set-type-mismatch', 2],
+      ['nft-set-type-mismatch', 2],
+      ['nft-set-type-mismatch', 3],
+      ['nft-set-type-mismatch', 4],
+      ['nft-set-type-mismatch', 4],
+      ['nft-set-type-mismatch', 7],
+    ]);
+    assert.match(d[0]!.message, /IPv6 address ::1/);
+    assert.match(d[1]!.message, /number 22/);
+    assert.match(d[3]!.message, /70000/);
+    assert.match(d[4]!.message, /1 part/);
+  });
+
+  it('reports constants that cannot match their selector', () => {
+    assert.deepEqual(codes(`table inet t {\n\tchain c {\n\t\tip saddr ::1 drop\n\t\ttcp dport 10.0.0.1 drop\n\t\tip6 daddr { ::1, 10.1.1.1 } drop\n\t}\n}\n`), ['nft-type-mismatch', 'nft-type-mismatch', 'nft-type-mismatch']);
+  });
+
+  it('does not check references of tables that only the running ruleset declares', () => {
+    assert.deepEqual(codes(`add rule ip filter INPUT jump neutron-filter-top\nadd rule ip filter INPUT ip saddr @x drop\n`), []);
+  });
+
+  it('reports a rule added to a chain missing from a table this file declares', () => {
+    assert.deepEqual(codes(`add table ip t\nadd chain ip t a\nadd rule ip t b accept\n`), ['nft-undefined-chain']);
+  });
+});
