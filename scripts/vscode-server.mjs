@@ -276,13 +276,16 @@ export async function startServer({ port = 0, dataDir, extensionsDir, env, smoke
 
   const ready = new Promise((resolveP, reject) => {
     let buffered = '';
+    let listening = false;
     const timer = setTimeout(() => reject(new Error(`VS Code Server did not start listening within ${readyTimeoutMs / 1000} s`)), readyTimeoutMs);
+    // Keeps draining the pipes after start-up: a full pipe would block the server.
     const onData = (chunk) => {
       const text = chunk.toString();
       onOutput(text);
+      if (listening) return;
       buffered += text;
       const m = buffered.match(/listening on (\d+)/i);
-      if (m) { clearTimeout(timer); resolveP(Number(m[1])); }
+      if (m) { listening = true; clearTimeout(timer); resolveP(Number(m[1])); }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

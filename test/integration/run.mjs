@@ -21,6 +21,7 @@ import {
   chromiumArgs, chromiumPath, ensureServer, installVsix, isolatedEnv, repoRoot, serverPrereqProblem, startServer, workbenchUrl,
 } from '../../scripts/vscode-server.mjs';
 import { buildExtension, bundleSuite } from './bundle.mjs';
+import { checkStart } from './check-start.mjs';
 
 // Workbench chatter that says nothing about the extension (offline gallery, service worker...).
 const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin|\[Service Worker\]|ChatSessionStore|Unable to read file .*extensions\.json|getaddrinfo ENOTFOUND|No search provider registered|Started initializing default profile|Completed initializing default profile|Extension host agent|ComputeTargetPlatform|\[\d\d:\d\d:\d\d\]\s*$|\s*$)/;
@@ -145,6 +146,9 @@ try {
     await harnessCheck('the .vsix installs into VS Code Server (--install-extension)', async () => {
       if (!vsix) throw new Error('no .vsix was built');
       installVsix({ vsix: vsix.file, dataDir: join(runDir, 'vsix-install'), env });
+    });
+    await harnessCheck('npm start serves a workbench where the installed extension colours the nft sample', async () => {
+      await checkStart({ env, dataDir: join(runDir, 'start-data'), screenshotOut, log: say });
     });
   }
   buildExtension();
