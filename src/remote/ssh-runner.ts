@@ -165,14 +165,13 @@ export class SshRunner implements CommandRunner {
       for (let i = 0; i < hops.length; i++) {
         const hop = hops[i]!;
         if (i > 0) sock = await forwardOut(clients[i - 1]!, hop, endpointLabel(hops[i - 1]!));
-        clients.push(await this.connectOne(hop, sock, i < hops.length - 1));
+        clients.push(await this.connectOne(hop, sock));
       }
     } catch (err) {
       for (const c of clients.reverse()) c.end();
       throw err;
     }
-    const conn: Connection = { client: clients[clients.length - 1]!, jumps: clients.slice(0, -1), closed: false };
-    return conn;
+    return { client: clients[clients.length - 1]!, jumps: clients.slice(0, -1), closed: false };
   }
 
   private loadKnownHosts(hop: SshEndpoint): KnownHostEntry[] {
@@ -191,13 +190,14 @@ export class SshRunner implements CommandRunner {
     return entries;
   }
 
-  private connectOne(hop: SshEndpoint, sock: Readable | undefined, isJump: boolean): Promise<Client> {
+  private connectOne(hop: SshEndpoint, sock: Readable | undefined): Promise<Client> {
     const label = endpointLabel(hop);
     const knownHosts = this.loadKnownHosts(hop);
     const preferred = knownKeyTypes(knownHosts, hop.hostName, hop.port).flatMap(algorithmsForKeyType);
     const hostKeyAlgorithms = [...new Set([...preferred, ...DEFAULT_HOST_KEY_ALGORITHMS])];
     const connectTimeoutMs = this.options.connectTimeoutMs ?? hop.connectTimeoutMs ?? 15_000;
     const client = new Client();
+    client.setMaxListeners(64); // one 'close' listener per channel in flight
     let failure: RemoteError | undefined;
     const tried: string[] = [];
 
@@ -292,7 +292,7 @@ export class SshRunner implements CommandRunner {
         );
       };
 
-      const methods = this.authMethods(hop, label, tried, prompting);
+      const methods = this.authMethods(hop, label, prompting);
       const authHandler = (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: (m: AnyAuthMethod | false) => void): void => {
         const allowed = (type: AuthenticationType) =>
           !methodsLeft || methodsLeft.includes(type === 'agent' ? 'publickey' : type);
@@ -329,7 +329,6 @@ export class SshRunner implements CommandRunner {
       } catch (err) {
         fail(new RemoteError('config', `${label}: ${(err as Error).message}`, label));
       }
-      void isJump;
     });
   }
 
@@ -337,7 +336,6 @@ export class SshRunner implements CommandRunner {
   private authMethods(
     hop: SshEndpoint,
     label: string,
-    tried: string[],
     prompting: <T>(ask: () => Promise<T>) => Promise<T>,
   ): { type: AuthenticationType; description: string; make: () => Promise<AnyAuthMethod | undefined> }[] {
     const username = hop.user;
@@ -385,7 +383,6 @@ export class SshRunner implements CommandRunner {
         },
       });
     }
-    void tried;
     return methods;
   }
 
