@@ -108,7 +108,7 @@ export function registerNodesView(context: vscode.ExtensionContext): void {
   loadHosts();
   for (const p of model.problems) log.warn(p);
 
-  const tree = new NodesTreeProvider(model);
+  const tree = new NodesTreeProvider(model, VIEW_ID);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
 
   const documentChanged = new vscode.EventEmitter<vscode.Uri>();

@@ -10,7 +10,7 @@ export type NodeItem =
   | { readonly type: 'group'; readonly hostId: string; readonly kind: NeutronNamespaceKind; readonly namespaces: readonly NamespaceInfo[] }
   | { readonly type: 'namespace'; readonly hostId: string; readonly ns: NamespaceInfo }
   | { readonly type: 'refused'; readonly hostId: string; readonly names: readonly { name: string; reason: string }[] }
-  | { readonly type: 'ruleset'; readonly hostId: string; readonly namespace: NamespaceName; readonly source: RulesetSource }
+  | { readonly type: 'ruleset'; readonly hostId: string; readonly namespace: NamespaceName; readonly source: RulesetSource; readonly description?: string }
   | { readonly type: 'table'; readonly hostId: string; readonly namespace: NamespaceName; readonly source: RulesetSource; readonly table: TableOutline }
   | { readonly type: 'chain'; readonly hostId: string; readonly namespace: NamespaceName; readonly source: RulesetSource; readonly chain: ChainOutline }
   | { readonly type: 'message'; readonly text: string; readonly tooltip?: string; readonly icon: 'error' | 'warning' | 'info' };
@@ -49,7 +49,10 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem> {
   readonly onDidChangeTreeData = this.changed.event;
   filter: string | undefined;
 
-  constructor(private readonly model: NodesModel) {
+  constructor(
+    private readonly model: NodesModel,
+    private readonly viewId: string,
+  ) {
     model.onDidChange(() => this.changed.fire(undefined));
   }
 
@@ -104,6 +107,7 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem> {
         item.resourceUri = remoteUri(node.hostId, node.namespace, node.source);
         item.command = { command: 'netfilterLens.nodes.open', title: 'Open', arguments: [node] };
         item.contextValue = `nflens.ruleset.${node.source}`;
+        if (node.description) item.description = node.description;
         item.tooltip = `${info.argv.join(' ')}${node.namespace ? ` in ${node.namespace}` : ''}`;
         return item;
       }
@@ -156,13 +160,13 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem> {
     try {
       switch (node.type) {
         case 'host':
-          return await this.hostChildren(node.hostId);
+          return await this.withProgress(() => this.hostChildren(node.hostId));
         case 'group':
           return node.namespaces.map((ns) => ({ type: 'namespace', hostId: node.hostId, ns }));
         case 'refused':
           return node.names.map((r) => ({ type: 'message', text: r.name, tooltip: r.reason, icon: 'warning' }));
         case 'namespace':
-          return await this.namespaceChildren(node.hostId, node.ns.name);
+          return await this.withProgress(() => this.namespaceChildren(node.hostId, node.ns.name));
         case 'ruleset': {
           const r = await this.model.ruleset(node.hostId, node.namespace, node.source);
           const outline = outlineRuleset(node.source, r.text);
@@ -178,6 +182,11 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem> {
     } catch (err) {
       return [{ type: 'message', text: errorText(err), icon: 'error' }];
     }
+  }
+
+  /** A progress bar on the view while a node's children are fetched. */
+  private withProgress<T>(task: () => Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId: this.viewId } }, task));
   }
 
   private async hostChildren(hostId: string): Promise<NodeItem[]> {
@@ -201,10 +210,13 @@ export class NodesTreeProvider implements vscode.TreeDataProvider<NodeItem> {
     const items: NodeItem[] = [];
     for (const [source, r] of result.rulesets) {
       if (r.text.trim() === '') continue;
-      items.push({ type: 'ruleset', hostId, namespace: ns, source });
-    }
-    if (result.backend.backend !== 'unknown' && items.some((i) => i.type === 'ruleset' && i.source === 'iptables')) {
-      items.push({ type: 'message', text: `iptables backend: ${result.backend.backend}`, icon: 'info' });
+      const o = outlineRuleset(source, r.text);
+      const counts =
+        source === 'ipset'
+          ? `${o.tables.length} set${o.tables.length === 1 ? '' : 's'} · ${o.rules} elements`
+          : `${o.tables.length} table${o.tables.length === 1 ? '' : 's'} · ${o.rules} rule${o.rules === 1 ? '' : 's'}`;
+      const backend = (source === 'iptables' || source === 'ip6tables') && result.backend.backend !== 'unknown' ? `${result.backend.backend} · ` : '';
+      items.push({ type: 'ruleset', hostId, namespace: ns, source, description: backend + counts });
     }
     if (result.backend.warning) items.push({ type: 'message', text: 'Both iptables backends hold rules', tooltip: result.backend.warning, icon: 'warning' });
     for (const [source, err] of result.errors) items.push({ type: 'message', text: `${RULESET_SOURCES[source].label}: ${err.message}`, icon: 'error' });
