@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { corpusDir, prereqs, requirePrereqs } from '../support/prereq';
-import { loadGrammar } from './support/textmate';
+import { loadGrammar, tokenizeLines } from './support/textmate';
 import { describeSweep, leafPercent, sweep, type SweepDocument, type SweepResult } from './support/sweep';
 
 const MIN_LEAF_PERCENT = 95;
@@ -110,6 +110,18 @@ describe('grammar corpus sweep', function () {
       assert.ok(result.maxLineMs < LINE_TIME_GUARD_MS, `line ${result.slowestLine} took ${result.maxLineMs.toFixed(1)} ms`);
     });
   }
+
+  it('every iptables/ebtables/arptables option in the corpus is one the grammar knows', async function () {
+    const grammar = await loadGrammar('source.iptables-save');
+    const unknown = new Map<string, string>();
+    const documents = [...files('neutron', (n) => /tables-save$/.test(n)), ...txlateRuleInputs(), ...neutronRestoreInputs()];
+    for (const doc of documents) {
+      for (const line of tokenizeLines(grammar, doc.text.split('\n'))) {
+        for (const t of line.tokens) if (t.scopes.includes('variable.parameter.option.other.iptables-save')) unknown.set(t.text, doc.name);
+      }
+    }
+    assert.deepEqual([...unknown].map(([option, where]) => `${option} (${where})`), []);
+  });
 
   after(function () {
     if (results.length === 0) return;
