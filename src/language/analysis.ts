@@ -4,12 +4,14 @@
  * the name index.
  */
 import type { Diagnostic } from '../convert/ast/common';
+import { analyzeIptables } from '../convert/iptables/analysis';
 import { parseIptablesSave } from '../convert/iptables/index';
+import { analyzeNft } from '../convert/nft/analysis';
 import { parseNft } from '../convert/nft/index';
 import { indexIpset } from './ipset-index';
 import { iptablesFolds, iptablesNames, iptablesOutline, iptablesRuleCount } from './iptables-index';
 import type { DocumentAnalysis, LanguageId } from './model';
-import { indexNft } from './nft-index';
+import { indexNft, NftTokens } from './nft-index';
 import { LineIndex } from './text';
 
 export interface AnalyzeOptions {
@@ -31,13 +33,13 @@ export function analyzeDocument(language: LanguageId, text: string, opts: Analyz
       const file = parseIptablesSave(text);
       const parseMs = elapsed(t0);
       const t1 = performance.now();
-      const diagnostics: Diagnostic[] = [...file.diagnostics];
-      const hasSyntaxErrors = diagnostics.some((d) => d.severity === 'error');
+      const hasSyntaxErrors = file.diagnostics.some((d) => d.severity === 'error');
+      const diagnostics: Diagnostic[] = [...file.diagnostics, ...analyzeIptables(file)];
       const analyzeMs = elapsed(t1);
       const t2 = performance.now();
       const result: DocumentAnalysis = {
         language, diagnostics, outline: iptablesOutline(file), folds: iptablesFolds(file), names: iptablesNames(file),
-        hasSyntaxErrors, timings: { parseMs, analyzeMs, indexMs: 0 }, size: iptablesRuleCount(file),
+        hasSyntaxErrors, timings: { parseMs, analyzeMs, indexMs: 0 }, size: iptablesRuleCount(file), iptables: file,
       };
       result.timings.indexMs = elapsed(t2);
       return result;
@@ -46,14 +48,15 @@ export function analyzeDocument(language: LanguageId, text: string, opts: Analyz
       const parsed = parseNft(text, { ...(opts.fileName ? { fileName: opts.fileName } : {}), ...(opts.readFile ? { readFile: opts.readFile } : {}) });
       const parseMs = elapsed(t0);
       const t1 = performance.now();
-      const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+      const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...analyzeNft(parsed.file, { includes: parsed.includes })];
       const hasSyntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error' && !d.code.startsWith('nft-include'));
       const analyzeMs = elapsed(t1);
       const t2 = performance.now();
-      const index = indexNft(parsed.file, lines);
+      const tokens = new NftTokens(lines);
+      const index = indexNft(parsed.file, lines, tokens);
       return {
         language, diagnostics, outline: index.outline, folds: index.folds, names: index.names, hasSyntaxErrors,
-        timings: { parseMs, analyzeMs, indexMs: elapsed(t2) }, size: index.ruleCount,
+        timings: { parseMs, analyzeMs, indexMs: elapsed(t2) }, size: index.ruleCount, nft: { file: parsed.file, tokens },
       };
     }
     case 'ipset': {

@@ -4,6 +4,9 @@
  * Computed once per document version by analysis.ts; the vscode adapters only map it.
  */
 import type { Diagnostic, Range } from '../convert/ast/common';
+import type { IptablesFile } from '../convert/ast/iptables';
+import type { NftFile } from '../convert/ast/nft';
+import type { NftTokens } from './nft-index';
 
 export type LanguageId = 'iptables-save' | 'nft' | 'ipset';
 
@@ -66,4 +69,7 @@ export interface DocumentAnalysis {
   timings: { parseMs: number; analyzeMs: number; indexMs: number };
   /** Rules (iptables commands, nft rules, ipset entries) seen, for the timing log. */
   size: number;
+  /** The parsed document, for hover. */
+  iptables?: IptablesFile;
+  nft?: { file: NftFile; tokens: NftTokens };
 }

@@ -1,0 +1,169 @@
+/** Hover text for iptables-save files: options, matches, targets, chains, tables (Markdown, plain data). */
+import type { Position, Range } from '../convert/ast/common';
+import type { Command, Dialect, IptablesFile, MatchNode, OptionNode, TargetNode, Word } from '../convert/ast/iptables';
+import { commandSpec, coreOption, findMatch, findModuleOption, findTarget, implicitProtocolModule, isBuiltinChain, modulesWithOption, type ModuleSpec } from '../convert/iptables/index';
+import { CORE_OPTION_NFT, CTSTATE_DOCS, HOOK_DOCS, OPTION_NFT, TABLE_DOCS, VERDICT_DOCS } from './iptables-docs';
+import type { NameOccurrence } from './model';
+import { referencesOf } from './navigation';
+import { rangeContains } from './text';
+
+export interface HoverResult {
+  markdown: string;
+  range: Range;
+}
+
+const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
+const nftLine = (s: string) => `\n\nnft: ${code(s)}`;
+
+function chainHover(file: IptablesFile, table: string, name: Word, names: readonly NameOccurrence[]): HoverResult {
+  const t = file.tables.find((x) => x.name.text === table);
+  const decl = t?.chains.find((c) => c.name.text === name.text);
+  const rules = t?.commands.filter((c) => c.chain?.text === name.text && c.rule).length ?? 0;
+  const refs = referencesOf(names, { kind: 'chain', name: name.text, scope: table }, false).filter((n) => !(t?.commands.some((c) => c.chain?.range === n.range))).length;
+  const lines: string[] = [];
+  if (isBuiltinChain(file.dialect, table, name.text)) {
+    lines.push(`**${name.text}** — built-in chain of ${code(table)}: ${HOOK_DOCS[name.text] ?? 'a hook of this table'}.`);
+    if (decl) lines.push(`Policy ${code(decl.policy.text)} applies to packets that reach the end of the chain.`);
+    const hook = name.text.toLowerCase();
+    const type = table === 'nat' ? 'nat' : 'filter';
+    lines.push(`nft: ${code(`chain ${hook} { type ${type} hook ${hook} priority ${table === 'nat' ? (hook === 'postrouting' || hook === 'input' ? 'srcnat' : 'dstnat') : table === 'filter' ? 'filter' : table}; policy ${(decl?.policy.text ?? 'accept').toLowerCase()}; }`)}`);
+  } else {
+    lines.push(`**${name.text}** — user chain of ${code(table)}.`);
+    lines.push(`Reached only by ${code('-j')}/${code('-g')} from other rules. nft: ${code(`chain ${name.text} { }`)} and ${code(`jump ${name.text}`)}.`);
+  }
+  lines.push(`${rules} rule${rules === 1 ? '' : 's'} · ${refs} jump${refs === 1 ? '' : 's'}/goto${refs === 1 ? '' : 's'} to it`);
+  return { markdown: lines.join('\n\n'), range: name.range };
+}
+
+function moduleHover(spec: ModuleSpec, range: Range): HoverResult {
+  const kind = spec.kind === 'match' ? `match ${code(`-m ${spec.name}`)}` : `target ${code(`-j ${spec.name}`)}`;
+  let md = `**${spec.name}** — ${kind}\n\n${spec.description}`;
+  if (spec.tables) md += `\n\nOnly in the ${spec.tables.map(code).join(', ')} table${spec.tables.length > 1 ? 's' : ''}.`;
+  if (spec.nft) md += nftLine(spec.nft);
+  if (spec.options.length) md += `\n\nOptions: ${spec.options.map((o) => code(`--${o.name}`)).join(' ')}`;
+  return { markdown: md, range };
+}
+
+function optionHover(dialect: Dialect, opt: OptionNode, owner: ModuleSpec | undefined, range: Range, pos: Position): HoverResult | undefined {
+  const core = !owner ? coreOption(dialect, opt.flag.text) : undefined;
+  if (core) {
+    let md = `**${opt.flag.text}** ${opt.flag.text.startsWith('--') ? '' : `(--${core.name})`}\n\n${core.description}`;
+    if (core.negatable) md += `\n\nNegate with ${code(`! ${opt.flag.text}`)}.`;
+    const nft = CORE_OPTION_NFT[core.name];
+    if (nft) md += nftLine(nft);
+    return { markdown: md, range };
+  }
+  const spec = owner ?? modulesWithOption(dialect, opt.name)[0];
+  const o = spec ? findModuleOption(spec, opt.name) : undefined;
+  if (!spec || !o) return undefined;
+  let md = `**--${o.name}**${o.argHint ? ` ${code(o.argHint)}` : ''} — option of ${spec.kind === 'match' ? code(`-m ${spec.name}`) : code(`-j ${spec.name}`)}\n\n${o.description}`;
+  if (o.negatable) md += `\n\nNegate with ${code(`! --${o.name}`)}.`;
+  const nft = OPTION_NFT[`${spec.name}.${o.name}`] ?? OPTION_NFT[`${spec.name}.${opt.name}`] ?? spec.nft;
+  if (nft) md += nftLine(nft);
+  // Hovering a conntrack state value explains the state.
+  if (o.name === 'ctstate' || o.name === 'state') {
+    const arg = opt.args.find((a) => rangeContains(a.range, pos));
+    if (arg) {
+      const states = arg.text.split(',').filter((s) => CTSTATE_DOCS[s.toUpperCase()]);
+      if (states.length) md += `\n\n${states.map((s) => `- ${code(s)}: ${CTSTATE_DOCS[s.toUpperCase()]}`).join('\n')}`;
+    } else md += `\n\n${Object.entries(CTSTATE_DOCS).slice(0, 5).map(([s, d]) => `- ${code(s)}: ${d}`).join('\n')}`;
+  }
+  return { markdown: md, range };
+}
+
+function optionAt(options: readonly OptionNode[], pos: Position): OptionNode | undefined {
+  return options.find((o) => rangeContains(o.range, pos) || rangeContains(o.flag.range, pos) || o.args.some((a) => rangeContains(a.range, pos)));
+}
+
+function matchSpec(dialect: Dialect, m: MatchNode, rule: Command['rule']): ModuleSpec | undefined {
+  const direct = findMatch(dialect, m.name.text);
+  if (direct || m.explicit) return direct;
+  const proto = rule?.options.find((o) => o.name === 'protocol')?.args[0]?.text;
+  const implied = proto ? implicitProtocolModule(dialect, proto) : undefined;
+  return implied ? findMatch(dialect, implied) : undefined;
+}
+
+function targetHover(file: IptablesFile, table: string, target: TargetNode, names: readonly NameOccurrence[], pos: Position): HoverResult | undefined {
+  const name = target.name.text;
+  if (rangeContains(target.name.range, pos) || rangeContains({ start: target.range.start, end: target.name.range.start }, pos)) {
+    const verdict = VERDICT_DOCS[name];
+    if (verdict) return { markdown: `**${name}** — standard verdict\n\n${verdict.description}${nftLine(verdict.nft)}`, range: target.name.range };
+    const spec = findTarget(file.dialect, name);
+    const isChain = file.tables.find((t) => t.name.text === table)?.chains.some((c) => c.name.text === name);
+    if (isChain || !spec) {
+      const h = chainHover(file, table, target.name, names);
+      const how = target.kind === 'goto'
+        ? `${code('-g')} continues in ${name} and does not come back: a RETURN there returns to the caller of this chain.`
+        : `${code('-j')} runs ${name} and comes back here when it returns.`;
+      return { markdown: `${how}\n\n${h.markdown}`, range: target.name.range };
+    }
+    return moduleHover(spec, target.name.range);
+  }
+  const opt = optionAt(target.options, pos);
+  if (!opt) return undefined;
+  return optionHover(file.dialect, opt, findTarget(file.dialect, name), opt.flag.range, pos);
+}
+
+export function iptablesHover(file: IptablesFile, names: readonly NameOccurrence[], pos: Position): HoverResult | undefined {
+  for (const table of file.tables) {
+    if (pos.line < table.range.start.line || pos.line > table.range.end.line) continue;
+    const tname = table.name.text;
+    if (rangeContains(table.name.range, pos) || (pos.line === table.name.range.start.line && pos.character <= table.name.range.start.character)) {
+      const doc = TABLE_DOCS[tname];
+      return { markdown: `**${tname}** table\n\n${doc ?? 'Not a standard table of this family.'}\n\nEnds with ${code('COMMIT')}, which applies the whole table at once.`, range: table.name.range };
+    }
+    if (table.commit && rangeContains(table.commit, pos)) {
+      return { markdown: `**COMMIT** — iptables-restore applies everything since ${code(`*${tname}`)} in one atomic step. nft: the whole file is one transaction (${code('nft -f')}).`, range: table.commit };
+    }
+    for (const d of table.chains) {
+      if (rangeContains(d.name.range, pos)) return chainHover(file, tname, d.name, names);
+      if (rangeContains(d.policy.range, pos)) {
+        const p = d.policy.text;
+        const md = p === '-' ? 'User chains have no policy: packets that reach the end return to the calling rule.'
+          : `**Policy ${p}** — what happens to packets that reach the end of ${d.name.text}.${VERDICT_DOCS[p] ? nftLine(`policy ${VERDICT_DOCS[p]!.nft};`) : ''}`;
+        return { markdown: md, range: d.policy.range };
+      }
+      if (d.counters && rangeContains(d.counters.range, pos)) {
+        return { markdown: `Counters of the chain policy: ${d.counters.packets} packets, ${d.counters.bytes} bytes.`, range: d.counters.range };
+      }
+    }
+    for (const c of table.commands) {
+      if (pos.line !== c.range.start.line) continue;
+      const h = commandHover(file, tname, c, names, pos);
+      if (h) return h;
+    }
+  }
+  for (const c of file.stray) {
+    if (pos.line !== c.range.start.line) continue;
+    const h = commandHover(file, '', c, names, pos);
+    if (h) return h;
+  }
+  return undefined;
+}
+
+function commandHover(file: IptablesFile, table: string, c: Command, names: readonly NameOccurrence[], pos: Position): HoverResult | undefined {
+  if (rangeContains(c.flag.range, pos)) {
+    const spec = commandSpec(c.flag.text);
+    if (spec) return { markdown: `**${c.flag.text}** — ${spec.description}${c.kind === 'append' ? nftLine('add rule FAMILY TABLE CHAIN …') : c.kind === 'new-chain' ? nftLine('add chain FAMILY TABLE CHAIN') : ''}`, range: c.flag.range };
+  }
+  if (c.chain && rangeContains(c.chain.range, pos)) return chainHover(file, table, c.chain, names);
+  const rule = c.rule;
+  if (!rule) return undefined;
+  if (rule.counters && rangeContains(rule.counters.range, pos)) {
+    return { markdown: `Rule counters: ${rule.counters.packets} packets, ${rule.counters.bytes} bytes.${nftLine(`counter packets ${rule.counters.packets} bytes ${rule.counters.bytes}`)}`, range: rule.counters.range };
+  }
+  const core = optionAt(rule.options, pos);
+  if (core) return optionHover(file.dialect, core, undefined, core.flag.range, pos);
+  for (const m of rule.matches) {
+    if (!rangeContains(m.range, pos) && !m.options.some((o) => rangeContains(o.range, pos))) continue;
+    const spec = matchSpec(file.dialect, m, rule);
+    if (rangeContains(m.name.range, pos) || (m.explicit && pos.character < m.name.range.start.character)) {
+      return spec ? moduleHover(spec, m.name.range) : { markdown: `**${m.name.text}** — match module not known to Netfilter Lens.`, range: m.name.range };
+    }
+    const opt = optionAt(m.options, pos);
+    if (opt) return optionHover(file.dialect, opt, spec, opt.flag.range, pos);
+  }
+  if (rule.target && rangeContains(rule.target.range, pos)) return targetHover(file, table, rule.target, names, pos);
+  if (rule.target && rule.target.options.some((o) => rangeContains(o.range, pos))) return targetHover(file, table, rule.target, names, pos);
+  return undefined;
+}
