@@ -1,5 +1,6 @@
 import type { CliIO } from './io';
 import { snapshotCommand } from './snapshot';
+import { fmtCommand } from './fmt';
 
 export interface CliCommand {
   readonly name: string;
@@ -16,4 +17,5 @@ export interface CliCommand {
  */
 export const commands: CliCommand[] = [
   snapshotCommand,
+  fmtCommand,
 ];

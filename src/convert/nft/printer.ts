@@ -185,6 +185,12 @@ class Out {
     this.lines.push(text);
   }
 
+  /** Adds ` # comment` to the last line (a comment written after a block's `}` or a command). */
+  trailing(comment: string | undefined): void {
+    if (comment === undefined || !this.lines.length) return;
+    this.lines[this.lines.length - 1] += ` ${printCommentLine({ text: comment })}`;
+  }
+
   /** Records that `node` printed as lines [start, current). */
   span(node: PrintedSpan['node'], startLine: number): void {
     const endLine = Math.max(startLine, this.lines.length - 1);
@@ -331,6 +337,11 @@ function printObjectBlock(o: ObjectDecl, out: Out, indent: string): void {
 }
 
 function printTableItem(item: TableItem, out: Out, indent: string): void {
+  printTableItemBlock(item, out, indent);
+  if (item.kind !== 'comment-line') out.trailing(item.trailingComment);
+}
+
+function printTableItemBlock(item: TableItem, out: Out, indent: string): void {
   switch (item.kind) {
     case 'chain':
       return printChainBlock(item, out, indent);
@@ -436,12 +447,14 @@ function printTableScript(t: Table, out: Out): void {
 }
 
 export function printCommand(c: CommandStmt): string {
-  const parts: string[] = [c.verb, c.object];
-  if (c.object === 'ruleset') {
+  const parts: string[] = c.implicit ? [c.object] : [c.verb, c.object];
+  if (c.object === 'ruleset' || c.extra || (c.table === undefined && c.position === undefined)) {
     if (c.family) parts.push(c.family);
+    if (c.extra) parts.push(...c.extra);
     return parts.join(' ');
   }
   if (c.table !== undefined) parts.push(`${fam(c.family)}${c.table}`);
+  else if (c.family) parts.push(c.family);
   if (c.name !== undefined) parts.push(c.name);
   if (c.newName !== undefined) parts.push(c.newName);
   if (c.position) parts.push(`${c.position.key} ${c.position.value}`);
@@ -449,25 +462,34 @@ export function printCommand(c: CommandStmt): string {
   if (c.elements) parts.push(`{ ${c.elements.map(printExpr).join(', ')} }`);
   if (c.decl) {
     const d = c.decl;
-    if (d.kind === 'chain') {
+    if (d.kind === 'chain' && !d.rules.length) {
       const spec = chainSpecInline(d);
       if (spec) parts.push(spec);
     } else if (d.kind === 'set' || d.kind === 'map' || d.kind === 'flowtable' || d.kind === 'object') {
       const inner = new Out();
-      printTableItem(d, inner, '');
+      const decl = d.kind === 'set' || d.kind === 'map' ? { ...d, elements: undefined } : d;
+      printTableItem(decl, inner, '');
       const body = inner
         .text()
         .split('\n')
         .slice(1, -2)
         .map((l) => l.trim())
-        .filter(Boolean)
-        .join('; ');
-      parts.push(`{ ${body}; }`);
-    } else if (d.kind === 'table') {
+        .filter(Boolean);
+      if ((d.kind === 'set' || d.kind === 'map') && d.elements?.length) body.push(`elements = { ${d.elements.map(printExpr).join(', ')} }`);
+      parts.push(body.length ? `{ ${body.join('; ')}; }` : '{ }');
+    } else if (d.kind === 'table' && !d.items.length) {
       const opts: string[] = [];
       if (d.flags?.length) opts.push(`flags ${d.flags.join(',')};`);
       if (d.comment !== undefined) opts.push(`comment ${quote(d.comment)};`);
       if (opts.length) parts.push(`{ ${opts.join(' ')} }`);
+    } else {
+      // a declaration with contents (`add table ip t { chain c { ... } }`): the nested block after the command words
+      const inner = new Out();
+      if (d.kind === 'table') printTableBlock({ ...d, implicitFamily: true, name: '' }, inner);
+      else if (d.kind === 'chain') printChainBlock({ ...d, name: '' }, inner, '');
+      const lines = inner.text().replace(/\n$/, '').split('\n');
+      lines[0] = '{';
+      parts.push(lines.join('\n'));
     }
   }
   return parts.join(' ');
@@ -476,6 +498,11 @@ export function printCommand(c: CommandStmt): string {
 // ---------------------------------------------------------------- files
 
 function printTopLevel(item: TopLevel, out: Out, style: 'ruleset' | 'script'): void {
+  printTopLevelItem(item, out, style);
+  if (item.kind !== 'comment-line') out.trailing(item.trailingComment);
+}
+
+function printTopLevelItem(item: TopLevel, out: Out, style: 'ruleset' | 'script'): void {
   switch (item.kind) {
     case 'table':
       return style === 'script' ? printTableScript(item, out) : printTableBlock(item, out);
@@ -493,7 +520,7 @@ function printTopLevel(item: TopLevel, out: Out, style: 'ruleset' | 'script'): v
       out.push(printCommand(item));
       return;
     case 'comment-line':
-      out.push(`# ${item.text}`);
+      out.push(printCommentLine(item));
       return;
   }
 }
