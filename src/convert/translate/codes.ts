@@ -1,0 +1,46 @@
+/**
+ * Stable diagnostic codes of the converter (iptables family + ipset → nft), one line each.
+ * Documented with an anchor per code in docs/diagnostics.md. Add new codes at the end.
+ */
+export const TRANSLATE_CODES = {
+  // Outcomes of a rule
+  'unsupported-match': 'A match module has no nft equivalent here; the rule is kept as a comment.',
+  'unsupported-target': 'A target has no nft equivalent here; the rule is kept as a comment.',
+  'unsupported-option': 'An option of a module has no nft equivalent; the rule is kept as a comment.',
+  'unknown-match': 'The match module is not known to the converter; the rule is kept as a comment.',
+  'unknown-target': 'The target is not known to the converter and is not a chain; the rule is kept as a comment.',
+  'invalid-value': 'An option value cannot be understood (bad address, port, number...); the rule is kept as a comment.',
+  'hostname-not-resolved': 'An address is a host name; the converter does not resolve names.',
+  // Neutron and friends: features that need a native alternative
+  'checksum-fill-unsupported': 'CHECKSUM --checksum-fill: nft has no statement that fills in a checksum.',
+  'physdev-unsupported': '-m physdev has no equivalent in the ip/ip6 families; a bridge-family table matches bridge ports.',
+  'physdev-bridge-rewrite': '-m physdev rewritten into a bridge-family rule (--physdev bridge).',
+  'ipset-not-found': '-m set names a set that no ipset dump declares; the set is declared empty with an inferred type.',
+  'ipset-type-mismatch': 'The ipset dump declares the set with a type that does not fit how the rule uses it.',
+  'ipset-unsupported-type': 'The ipset type has no nft set equivalent (list:set, bitmap with options...).',
+  'ipset-option-dropped': 'An ipset option (hashsize, maxelem, nomatch...) has no nft counterpart and was dropped.',
+  'ct-state-status-split': '--ctstate mixes states and SNAT/DNAT: translated as ct state and ct status tests.',
+  'ctstate-nat-negation': '! --ctstate SNAT/DNAT (the reference drops the negation): translated as ct status != ...',
+  'connmark-mask-approximated': 'CONNMARK with masks: nft cannot express the exact mask formula; bits outside the mask differ.',
+  'comment-quote-replaced': 'nft strings have no escapes: a double quote in a comment was replaced by a single quote.',
+  'comment-truncated': 'nft comments hold at most 128 bytes; the comment was cut.',
+  'icmp-type-numeric': 'An ICMP type/code without a name in nft is written as a number.',
+  'log-option-dropped': 'A LOG/NFLOG option has no nft counterpart and was dropped.',
+  'target-option-dropped': 'A target option has no nft counterpart and was dropped.',
+  'match-option-dropped': 'A match option has no nft counterpart and was dropped.',
+  'recent-unsupported': '-m recent keeps per-address lists in the kernel; nft uses dynamic sets with timeouts instead.',
+  'string-unsupported': '-m string searches the payload; nft has no payload string search.',
+  'u32-unsupported': '-m u32: rewrite with raw payload expressions (@nh,OFFSET,LEN).',
+  'bpf-unsupported': '-m bpf: nft cannot run classic BPF programs.',
+  'address-list-expanded': 'A comma-separated address list became one rule per address, as iptables does.',
+  'bridge-family-only': 'The rule uses features that only exist in bridge tables.',
+  'table-not-translatable': 'A whole table (e.g. ebtables broute) has no nft equivalent.',
+  'policy-on-user-chain': 'nft user chains have no policy; an ebtables chain policy became a final rule.',
+  'goto-translated': '-g (goto) becomes nft goto.',
+  'rule-not-parsed': 'The rule has syntax errors; it is kept as a comment.',
+  'merge-family-specific': 'With --merge inet, a rule that exists in only one family is restricted to it with meta nfproto.',
+  'unknown-protocol': 'A protocol name is not known; it is written as given.',
+  'counters-dropped': 'Rule counters [pkts:bytes] are not carried over (use --keep-counters).',
+} as const;
+
+export type TranslateCode = keyof typeof TRANSLATE_CODES;

@@ -1,0 +1,216 @@
+/**
+ * What a translator sees and reports for one rule: the rule, its table and family, the
+ * options of the conversion, and the services of the output table (sets, objects).
+ */
+import type { Diagnostic, Range, Severity } from '../ast/common';
+import type { Dialect, MatchNode, OptionNode, Rule as IptRule, TargetNode } from '../ast/iptables';
+import type { Family, ObjectDecl, SetDecl, Stmt } from '../ast/nft';
+import type { TranslateCode } from './codes';
+import type { IpsetCatalog } from './sets';
+
+export type Outcome = 'translated' | 'approximated' | 'unsupported';
+
+export interface ConvertOptions {
+  /** Keep `counter` on every rule (default true, as the reference does). */
+  counters?: boolean;
+  /** Carry `[pkts:bytes]` / `-c` into `counter packets N bytes M`. */
+  keepCounters?: boolean;
+  /** `-m physdev`: keep the rule as a comment (default) or rewrite it into a bridge-family table. */
+  physdev?: 'comment' | 'bridge';
+}
+
+/** Services of the table the rule ends up in (shared by all rules of the table). */
+export interface TableServices {
+  readonly family: Family;
+  readonly tableName: string;
+  /** Declares a set/map/object once (same name = same declaration); returns the name. */
+  declare(item: SetDecl | ObjectDecl): string;
+  /** A fresh name with the given prefix, unique in the table (`connlimit0`, `connlimit1`...). */
+  freshName(prefix: string): string;
+  /** ipsets known from `ipset save` dumps. */
+  readonly ipsets: IpsetCatalog;
+  /** Chains of the table (targets that are not extensions jump to them). */
+  readonly chains: ReadonlySet<string>;
+  /** False for single commands: any unknown target name is then taken as a chain, as the reference does. */
+  readonly chainsKnown: boolean;
+}
+
+export interface ProtocolInfo {
+  /** Lower-case as written (`tcp`, `6`, `ipv6-icmp`). */
+  readonly written: string;
+  readonly number?: number;
+  readonly negated: boolean;
+  readonly range: Range;
+}
+
+export class RuleContext {
+  readonly diagnostics: Diagnostic[] = [];
+  outcome: Outcome = 'translated';
+  comment?: { text: string; origin: Range };
+  /** Set by -p (after core options are read). */
+  protocol?: ProtocolInfo;
+  /** The rule must go to a bridge-family table instead (physdev rewrite). */
+  bridgeRewrite = false;
+  /** Statements a match wants right before the counter (rare; e.g. ebtables watchers come as matches). */
+  readonly matchNames: string[];
+
+  /** The layer 3 of the rule's dialect: the family its address and protocol tests belong to. */
+  readonly l3: 'ip' | 'ip6';
+
+  constructor(
+    readonly dialect: Dialect,
+    readonly family: Family,
+    readonly table: string,
+    readonly chain: string,
+    readonly rule: IptRule,
+    readonly options: ConvertOptions,
+    readonly services: TableServices,
+  ) {
+    this.matchNames = rule.matches.map((m) => m.name.text);
+    this.l3 = dialect === 'ip6tables' ? 'ip6' : 'ip';
+  }
+
+  private readonly alts = new Map<Stmt, Stmt[][]>();
+
+  /**
+   * A test the kernel ORs that nft can only write as alternatives: the rule becomes one nft
+   * rule per alternative. Returns a placeholder to put where the test belongs.
+   */
+  alternatives(origin: Range, alternatives: Stmt[][]): Stmt {
+    const placeholder: Stmt = { kind: 'keyword', keyword: '', args: [], origin };
+    this.alts.set(placeholder, alternatives);
+    return placeholder;
+  }
+
+  /** Expands placeholders into every combination of alternatives. */
+  expand(stmts: Stmt[]): Stmt[][] {
+    let out: Stmt[][] = [[]];
+    for (const s of stmts) {
+      const alts = this.alts.get(s);
+      if (!alts) {
+        for (const o of out) o.push(s);
+        continue;
+      }
+      const next: Stmt[][] = [];
+      for (const o of out) for (const a of alts) next.push([...o, ...a]);
+      out = next;
+    }
+    return out;
+  }
+
+  hasMatch(name: string): boolean {
+    return this.matchNames.includes(name);
+  }
+
+  private report(severity: Severity, range: Range, code: TranslateCode, message: string, data?: Record<string, unknown>): void {
+    const d: Diagnostic = data ? { range, severity, code, message, data } : { range, severity, code, message };
+    this.diagnostics.push(d);
+  }
+
+  /** Loads and behaves like the original except for what `message` states. */
+  approximate(range: Range, code: TranslateCode, message: string, data?: Record<string, unknown>): void {
+    if (this.outcome === 'translated') this.outcome = 'approximated';
+    this.report('warning', range, code, message, data);
+  }
+
+  /** No nft equivalent: the rule is kept as a comment. */
+  unsupported(range: Range, code: TranslateCode, message: string, data?: Record<string, unknown>): void {
+    this.outcome = 'unsupported';
+    this.report('error', range, code, message, data);
+  }
+
+  /** Faithful, but worth knowing (does not change the outcome). */
+  note(range: Range, code: TranslateCode, message: string, data?: Record<string, unknown>): void {
+    this.report('information', range, code, message, data);
+  }
+}
+
+/** The family whose translators apply to a dialect (ebtables → bridge, arptables → arp). */
+export function dialectFamily(d: Dialect): Family {
+  return d === 'ebtables' ? 'bridge' : d === 'arptables' ? 'arp' : d === 'ip6tables' ? 'ip6' : 'ip';
+}
+
+export interface MatchTranslator {
+  /** Module name(s) as written after -m. */
+  readonly names: readonly string[];
+  /** Families the translator handles (default: all). */
+  readonly families?: readonly Family[];
+  translate(match: MatchNode, ctx: RuleContext): Stmt[];
+}
+
+export interface TargetTranslator {
+  readonly names: readonly string[];
+  readonly families?: readonly Family[];
+  /** Statements after `counter`, including the verdict when the target implies one. */
+  translate(target: TargetNode, ctx: RuleContext): Stmt[];
+}
+
+/** Reads a module's options by name; whatever nobody took is reported as unsupported. */
+export class ModuleOptions {
+  private readonly left: OptionNode[];
+
+  constructor(
+    readonly module: string,
+    options: readonly OptionNode[],
+    private readonly ctx: RuleContext,
+    private readonly kind: 'match' | 'target' = 'match',
+  ) {
+    this.left = [...options];
+  }
+
+  /** The last occurrence of any of `names` (iptables lets the last one win); removes all of them. */
+  take(...names: string[]): OptionNode | undefined {
+    let found: OptionNode | undefined;
+    for (let i = 0; i < this.left.length; ) {
+      const o = this.left[i]!;
+      if (names.includes(o.name)) {
+        found = o;
+        this.left.splice(i, 1);
+      } else i++;
+    }
+    return found;
+  }
+
+  /** Every occurrence, in order. */
+  takeAll(...names: string[]): OptionNode[] {
+    const out: OptionNode[] = [];
+    for (let i = 0; i < this.left.length; ) {
+      const o = this.left[i]!;
+      if (names.includes(o.name)) {
+        out.push(o);
+        this.left.splice(i, 1);
+      } else i++;
+    }
+    return out;
+  }
+
+  has(...names: string[]): boolean {
+    return this.left.some((o) => names.includes(o.name));
+  }
+
+  /** Reports options nobody understood. */
+  done(): void {
+    for (const o of this.left) {
+      this.ctx.unsupported(
+        o.range,
+        'unsupported-option',
+        `${o.flag.text} of ${this.kind} ${this.module} has no nft translation`,
+        { module: this.module, option: o.name },
+      );
+    }
+    this.left.length = 0;
+  }
+}
+
+/** First argument's text, or '' (the parser reports missing arguments). */
+export function arg(o: OptionNode, i = 0): string {
+  return o.args[i]?.text ?? '';
+}
+
+/** Source range of an option including its `!`. */
+export function optRange(o: OptionNode): Range {
+  if (o.negation && (o.negation.start.line < o.range.start.line || (o.negation.start.line === o.range.start.line && o.negation.start.character < o.range.start.character))) {
+    return { start: o.negation.start, end: o.range.end };
+  }
+  return o.range;
+}

@@ -1,0 +1,416 @@
+/**
+ * Whole-file conversion: iptables-family dumps (+ ipset dumps) → one nft ruleset, with a
+ * recorded outcome per input rule and the output range each rule landed in. Printing
+ * happens once, at the end, with the printer's spans giving the output ranges.
+ */
+import type { Diagnostic, Range } from '../ast/common';
+import type { Command, Dialect, IptablesFile, TableBlock } from '../ast/iptables';
+import type { Chain, Family, NftFile, ObjectDecl, Rule as NftRule, SetDecl, Stmt, Table, TableItem } from '../ast/nft';
+import { printNftFile, printRuleBody } from '../nft/printer';
+import { dialectFamily, RuleContext, type ConvertOptions, type Outcome, type TableServices } from './context';
+import { kw, lit, verdict } from './nft-build';
+import { translateRuleIn } from './rule';
+import { catalogOf, EMPTY_CATALOG, type IpsetCatalog, type IpsetInfo } from './sets';
+import { mergeInet } from './merge';
+
+export interface ConvertInput {
+  readonly file: IptablesFile;
+  /** Shown in diagnostics and RuleOutcome.file (a path, or a label such as `<stdin>`). */
+  readonly name?: string;
+}
+
+export interface ConvertFileOptions extends ConvertOptions {
+  /** `ruleset` (nested, default) or `script` (`add ...` commands, as iptables-restore-translate). */
+  style?: 'ruleset' | 'script';
+  /** Ruleset style: start with `flush ruleset`. */
+  flushRuleset?: boolean;
+  /** `inet`: iptables + ip6tables tables of the same name become one inet table. */
+  merge?: 'inet';
+  /** Sets from `ipset save` dumps. */
+  ipsets?: readonly IpsetInfo[];
+  /** Lines before everything (e.g. `# Translated by ...`). */
+  header?: string[];
+  /** Lines after everything. */
+  footer?: string[];
+  /** Priority as numbers (iptables-restore-translate) instead of names (nft list ruleset). */
+  numericPriority?: boolean;
+}
+
+/** A diagnostic together with the input it belongs to. */
+export interface FileDiagnostic extends Diagnostic {
+  readonly file?: string;
+}
+
+export interface RuleOutcome {
+  readonly file?: string;
+  /** The command's range in its input. */
+  readonly source: Range;
+  readonly outcome: Outcome;
+  /** Where the rule (or its comment, when unsupported) landed in the output; covers all its nft rules. */
+  readonly output?: Range;
+  readonly table: string;
+  readonly chain: string;
+}
+
+export interface SourceMapEntry {
+  readonly file?: string;
+  readonly source: Range;
+  readonly output: Range;
+}
+
+export interface ConversionResult {
+  readonly output: string;
+  readonly diagnostics: FileDiagnostic[];
+  readonly rules: RuleOutcome[];
+  readonly sourceMap: SourceMapEntry[];
+  /** The nft AST that was printed. */
+  readonly nft: NftFile;
+}
+
+// ---------------------------------------------------------------- hooks and priorities
+
+const HOOKS: Record<string, string> = { PREROUTING: 'prerouting', INPUT: 'input', FORWARD: 'forward', OUTPUT: 'output', POSTROUTING: 'postrouting', BROUTING: 'prerouting' };
+
+function ipPriority(table: string, chain: string): number {
+  if (table === 'nat') return chain === 'PREROUTING' || chain === 'OUTPUT' ? -100 : 100;
+  if (table === 'mangle') return -150;
+  if (table === 'raw') return -300;
+  if (table === 'security') return 50;
+  return 0;
+}
+
+const IP_PRIO_NAMES: Record<number, string> = { [-300]: 'raw', [-150]: 'mangle', [-100]: 'dstnat', 0: 'filter', 50: 'security', 100: 'srcnat' };
+const BRIDGE_PRIO_NAMES: Record<number, string> = { [-300]: 'dstnat', [-200]: 'filter', 100: 'out', 300: 'srcnat' };
+
+function bridgePriority(table: string, chain: string): number {
+  if (table === 'nat') return chain === 'PREROUTING' ? -300 : chain === 'POSTROUTING' ? 300 : 100;
+  return -200;
+}
+
+function baseChain(family: Family, table: string, chain: string, numeric: boolean): Chain['base'] | undefined {
+  const hook = HOOKS[chain];
+  if (!hook) return undefined;
+  if (family === 'arp') {
+    if (chain !== 'INPUT' && chain !== 'OUTPUT') return undefined;
+    return { type: 'filter', hook, priority: lit(0) };
+  }
+  if (family === 'bridge') {
+    const p = bridgePriority(table, chain);
+    return { type: 'filter', hook, priority: lit(numeric ? p : BRIDGE_PRIO_NAMES[p] ?? p) };
+  }
+  const type = table === 'nat' ? 'nat' : table === 'mangle' && chain === 'OUTPUT' ? 'route' : 'filter';
+  const p = ipPriority(table, chain);
+  return { type, hook, priority: lit(numeric ? p : IP_PRIO_NAMES[p] ?? p) };
+}
+
+// ---------------------------------------------------------------- one output table
+
+export class TableBuilder implements TableServices {
+  readonly table: Table;
+  private readonly chainMap = new Map<string, Chain>();
+  private readonly declared = new Map<string, SetDecl | ObjectDecl>();
+  private readonly used = new Set<string>();
+  readonly chains = new Set<string>();
+  readonly chainsKnown = true;
+
+  constructor(
+    readonly family: Family,
+    readonly tableName: string,
+    readonly ipsets: IpsetCatalog,
+  ) {
+    this.table = { kind: 'table', family, name: tableName, items: [] };
+  }
+
+  chain(name: string): Chain {
+    let c = this.chainMap.get(name);
+    if (!c) {
+      c = { kind: 'chain', name, rules: [] };
+      this.chainMap.set(name, c);
+      this.chains.add(name);
+    }
+    return c;
+  }
+
+  hasChain(name: string): boolean {
+    return this.chainMap.has(name);
+  }
+
+  declare(item: SetDecl | ObjectDecl): string {
+    const key = `${item.kind === 'object' ? item.objType : 'set'} ${item.name}`;
+    if (!this.declared.has(key)) this.declared.set(key, item);
+    this.used.add(item.name);
+    return item.name;
+  }
+
+  freshName(prefix: string): string {
+    for (let i = 0; ; i++) {
+      const n = `${prefix}${i}`;
+      if (!this.used.has(n)) {
+        this.used.add(n);
+        return n;
+      }
+    }
+  }
+
+  /** Sets and objects first (nft needs them before the rules that use them), then chains in order. */
+  finish(): Table {
+    const items: TableItem[] = [...this.declared.values(), ...this.chainMap.values()];
+    this.table.items = items;
+    return this.table;
+  }
+}
+
+// ---------------------------------------------------------------- conversion
+
+interface PendingOutcome {
+  file?: string;
+  source: Range;
+  outcome: Outcome;
+  table: string;
+  chain: string;
+  nodes: (NftRule | Chain)[];
+}
+
+interface FileState {
+  readonly dialect: Dialect;
+  readonly family: Family;
+  readonly name?: string;
+}
+
+/** nft chain names: anything the iptables name was, quoted by the printer when needed. */
+export class Converter {
+  readonly diagnostics: FileDiagnostic[] = [];
+  readonly outcomes: PendingOutcome[] = [];
+  readonly tables = new Map<string, TableBuilder>();
+  private readonly ipsets: IpsetCatalog;
+
+  constructor(readonly opts: ConvertFileOptions) {
+    this.ipsets = opts.ipsets?.length ? catalogOf(opts.ipsets) : EMPTY_CATALOG;
+  }
+
+  tableFor(family: Family, name: string): TableBuilder {
+    const key = `${family} ${name}`;
+    let t = this.tables.get(key);
+    if (!t) {
+      t = new TableBuilder(family, name, this.ipsets);
+      this.tables.set(key, t);
+    }
+    return t;
+  }
+
+  private report(file: string | undefined, d: Diagnostic): void {
+    this.diagnostics.push(file === undefined ? d : { ...d, file });
+  }
+
+  addFile(input: ConvertInput): void {
+    const f = input.file;
+    const st: FileState = { dialect: f.dialect, family: dialectFamily(f.dialect), name: input.name };
+    for (const d of f.diagnostics) this.report(input.name, d);
+    for (const t of f.tables) this.addTable(t, st);
+    for (const c of f.stray) {
+      this.report(input.name, { range: c.range, severity: 'error', code: 'rule-not-parsed', message: 'command outside any *table block: not converted' });
+      this.outcomes.push({ file: input.name, source: c.range, outcome: 'unsupported', table: '', chain: c.chain?.text ?? '', nodes: [] });
+    }
+  }
+
+  private addTable(block: TableBlock, st: FileState): void {
+    const tableName = block.name.text;
+    if (st.dialect === 'ebtables' && tableName === 'broute') {
+      this.report(st.name, { range: block.name.range, severity: 'error', code: 'table-not-translatable', message: 'the ebtables broute table has no nft table equivalent: use `meta broute set 1` in a bridge prerouting chain (priority -400)' });
+      for (const c of block.commands) if (c.rule) this.outcomes.push({ file: st.name, source: c.range, outcome: 'unsupported', table: tableName, chain: c.chain?.text ?? '', nodes: [] });
+      return;
+    }
+    const tb = this.tableFor(st.family, tableName);
+    const numeric = !!this.opts.numericPriority;
+    for (const decl of block.chains) {
+      const name = decl.name.text;
+      const c = tb.chain(name);
+      const base = baseChain(st.family, tableName, name, numeric);
+      const policy = decl.policy.text.toUpperCase();
+      if (base) {
+        c.base = base;
+        if (policy === 'ACCEPT' || policy === 'DROP') c.policy = policy.toLowerCase();
+      } else if (policy === 'DROP' || policy === 'RETURN' || policy === 'ACCEPT') {
+        // ebtables user chains have a policy: it becomes the chain's last rule
+        (c as Chain & { endPolicy?: string }).endPolicy = policy;
+      }
+      c.origin = decl.range;
+    }
+    // Rules may jump to chains created later by -N; collect them first.
+    for (const cmd of block.commands) if (cmd.kind === 'new-chain' && cmd.chain) tb.chain(cmd.chain.text);
+    for (const cmd of block.commands) this.addCommand(cmd, tb, tableName, st);
+    this.finishPolicies(tb, st);
+  }
+
+  private finishPolicies(tb: TableBuilder, st: FileState): void {
+    for (const name of tb.chains) {
+      const c = tb.chain(name) as Chain & { endPolicy?: string };
+      if (!c.endPolicy) continue;
+      const p = c.endPolicy;
+      delete c.endPolicy;
+      if (p === 'RETURN') continue;
+      const stmts: Stmt[] = [];
+      if (this.opts.counters !== false) stmts.push(kw('counter'));
+      stmts.push(verdict(p === 'DROP' ? 'drop' : 'accept'));
+      c.rules.push({ kind: 'rule', stmts, comment: `policy ${p} of ebtables chain ${name}` });
+      if (c.origin) this.report(st.name, { range: c.origin, severity: 'information', code: 'policy-on-user-chain', message: `nft user chains have no policy: policy ${p} became the chain's last rule` });
+    }
+  }
+
+  private addCommand(cmd: Command, tb: TableBuilder, tableName: string, st: FileState): void {
+    const chainName = cmd.chain?.text ?? '';
+    switch (cmd.kind) {
+      case 'new-chain':
+        tb.chain(chainName);
+        return;
+      case 'policy': {
+        const c = tb.chain(chainName);
+        const p = cmd.policy?.text.toUpperCase();
+        if (c.base && (p === 'ACCEPT' || p === 'DROP')) c.policy = p.toLowerCase();
+        return;
+      }
+      case 'flush': {
+        if (cmd.chain) tb.chain(chainName).rules.length = 0;
+        return;
+      }
+      case 'append':
+      case 'insert':
+        break;
+      default:
+        this.report(st.name, { range: cmd.flag.range, severity: 'information', code: 'rule-not-parsed', message: `${cmd.flag.text} is not applied by the converter (only -A, -I, -N, -P and -F change the converted ruleset)` });
+        return;
+    }
+    if (!cmd.rule) return;
+    const c = tb.chain(chainName);
+    const ctx = new RuleContext(st.dialect, st.family, tableName, chainName, cmd.rule, this.opts, tb);
+    const tr = translateRuleIn(ctx);
+    for (const d of ctx.diagnostics) this.report(st.name, d);
+    let nodes: NftRule[] = tr.rules;
+    let target: Chain = c;
+    if (ctx.outcome !== 'unsupported' && ctx.bridgeRewrite) {
+      const moved = this.bridgeRewrite(cmd, tableName, chainName, st);
+      if (moved) {
+        nodes = [{ kind: 'rule', stmts: [], disabled: `${cmd.text}  (moved to table bridge ${tableName}: -m physdev)`, origin: cmd.range }];
+        this.outcomes.push({ file: st.name, source: cmd.range, outcome: moved.outcome, table: tableName, chain: chainName, nodes: [...moved.nodes, ...nodes] });
+        this.place(target, cmd, nodes);
+        return;
+      }
+    }
+    if (ctx.outcome === 'unsupported') nodes = [{ kind: 'rule', stmts: [], disabled: cmd.text, origin: cmd.range }];
+    this.outcomes.push({ file: st.name, source: cmd.range, outcome: ctx.outcome, table: tableName, chain: chainName, nodes });
+    this.place(target, cmd, nodes);
+  }
+
+  private place(c: Chain, cmd: Command, nodes: NftRule[]): void {
+    if (cmd.kind === 'insert') {
+      const pos = cmd.index ? Math.max(0, (parseInt(cmd.index.text, 10) || 1) - 1) : 0;
+      c.rules.splice(Math.min(pos, c.rules.length), 0, ...nodes);
+    } else c.rules.push(...nodes);
+  }
+
+  // ------------------------------------------------------------ --physdev bridge
+
+  private readonly bridgeCopied = new Map<string, Set<string>>();
+
+  /** Rewrites a physdev rule into `table bridge TABLE`, copying the chains it jumps to. */
+  private bridgeRewrite(cmd: Command, tableName: string, chainName: string, st: FileState): { outcome: Outcome; nodes: NftRule[] } | undefined {
+    const btb = this.tableFor('bridge', tableName);
+    const r = this.translateInBridge(cmd, btb, tableName, chainName, st);
+    if (!r) return undefined;
+    const c = btb.chain(chainName);
+    if (!c.base) {
+      const base = baseChain('bridge', tableName === 'nat' ? 'nat' : 'filter', chainName, !!this.opts.numericPriority);
+      if (base) {
+        c.base = base;
+        c.policy = 'accept';
+      }
+    }
+    c.rules.push(...r.nodes);
+    return r;
+  }
+
+  private translateInBridge(cmd: Command, btb: TableBuilder, tableName: string, chainName: string, st: FileState): { outcome: Outcome; nodes: NftRule[] } | undefined {
+    if (!cmd.rule) return undefined;
+    const ctx = new RuleContext(st.dialect, 'bridge', tableName, chainName, cmd.rule, { ...this.opts, physdev: 'bridge' }, btb);
+    const tr = translateRuleIn(ctx);
+    if (ctx.outcome === 'unsupported') return undefined;
+    // Chains the rule jumps to must exist in the bridge table too: copy them (once).
+    const t = cmd.rule.target?.name.text;
+    if (t && this.srcCommands(st, tableName).has(t)) this.copyChainToBridge(t, btb, tableName, st);
+    return { outcome: ctx.outcome, nodes: tr.rules };
+  }
+
+  private srcCommands(st: FileState, tableName: string): Map<string, Command[]> {
+    const key = `${st.name ?? ''}|${st.dialect}|${tableName}`;
+    if (!this.srcIndex.has(key)) this.srcIndex.set(key, new Map());
+    return this.srcIndex.get(key)!;
+  }
+
+  private readonly srcIndex = new Map<string, Map<string, Command[]>>();
+
+  /** Registers the source commands of a table, so physdev rewrites can copy jump targets. */
+  indexCommands(file: IptablesFile, name: string | undefined): void {
+    for (const t of file.tables) {
+      const m = this.srcCommands({ dialect: file.dialect, family: dialectFamily(file.dialect), name }, t.name.text);
+      for (const d of t.chains) if (!m.has(d.name.text)) m.set(d.name.text, []);
+      for (const c of t.commands) {
+        if (!c.chain) continue;
+        if (!m.has(c.chain.text)) m.set(c.chain.text, []);
+        if (c.kind === 'append' || c.kind === 'insert') m.get(c.chain.text)!.push(c);
+      }
+    }
+  }
+
+  private copyChainToBridge(chainName: string, btb: TableBuilder, tableName: string, st: FileState): void {
+    const key = `${btb.family} ${tableName}`;
+    let done = this.bridgeCopied.get(key);
+    if (!done) this.bridgeCopied.set(key, (done = new Set()));
+    if (done.has(chainName)) return;
+    done.add(chainName);
+    const c = btb.chain(chainName);
+    for (const cmd of this.srcCommands(st, tableName).get(chainName) ?? []) {
+      const r = this.translateInBridge(cmd, btb, tableName, chainName, st);
+      if (r) c.rules.push(...r.nodes);
+      else c.rules.push({ kind: 'rule', stmts: [], disabled: cmd.text, origin: cmd.range });
+    }
+  }
+
+  // ------------------------------------------------------------ output
+
+  result(): ConversionResult {
+    let tables = [...this.tables.values()].map((t) => t.finish());
+    const alias = new Map<object, object>();
+    if (this.opts.merge === 'inet') tables = mergeInet(tables, this.opts, alias);
+    const nft: NftFile = { kind: 'nft-file', items: tables };
+    const printed = printNftFile(nft, { style: this.opts.style ?? 'ruleset', flushRuleset: this.opts.flushRuleset, header: this.opts.header });
+    let output = printed.text;
+    if (this.opts.footer?.length) output += this.opts.footer.map((l) => (l.startsWith('#') ? l : `# ${l}`)).join('\n') + '\n';
+    const where = new Map<object, Range>();
+    for (const s of printed.spans) where.set(s.node, s.output);
+    const rules: RuleOutcome[] = [];
+    const sourceMap: SourceMapEntry[] = [];
+    for (const o of this.outcomes) {
+      let out: Range | undefined;
+      for (const n of o.nodes) {
+        const r = where.get(alias.get(n) ?? n);
+        if (!r) continue;
+        out = out ? { start: out.start.line <= r.start.line ? out.start : r.start, end: out.end.line >= r.end.line ? out.end : r.end } : r;
+        if (o.nodes.length > 1) sourceMap.push(o.file === undefined ? { source: o.source, output: r } : { file: o.file, source: o.source, output: r });
+      }
+      const entry: RuleOutcome = { source: o.source, outcome: o.outcome, table: o.table, chain: o.chain, ...(o.file !== undefined ? { file: o.file } : {}), ...(out ? { output: out } : {}) };
+      rules.push(entry);
+      if (out && o.nodes.length <= 1) sourceMap.push(o.file === undefined ? { source: o.source, output: out } : { file: o.file, source: o.source, output: out });
+    }
+    return { output, diagnostics: this.diagnostics, rules, sourceMap, nft };
+  }
+}
+
+/** Converts dumps (and ipset dumps) into one nft ruleset. */
+export function convertFiles(inputs: readonly ConvertInput[], opts: ConvertFileOptions = {}): ConversionResult {
+  const conv = new Converter(opts);
+  if (opts.physdev === 'bridge') for (const i of inputs) conv.indexCommands(i.file, i.name);
+  for (const i of inputs) conv.addFile(i);
+  return conv.result();
+}
+
+export { printRuleBody };

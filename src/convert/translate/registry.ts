@@ -1,0 +1,68 @@
+/**
+ * Name → translator, per family. Adding `-m foo` means one module under matches/ and one
+ * line here; its tests mirror libxt_foo.txlate.
+ */
+import type { Family } from '../ast/nft';
+import type { MatchTranslator, TargetTranslator } from './context';
+import { comment } from './matches/comment';
+import { connlimit } from './matches/connlimit';
+import { conntrack, state } from './matches/conntrack';
+import { ebArp, ebIp, ebIp6, ebLimit, ebLog, ebNflog, ebVlan } from './matches/ebtables';
+import { hashlimit } from './matches/hashlimit';
+import { icmp, icmp6 } from './matches/icmp';
+import { limit } from './matches/limit';
+import { mac } from './matches/mac';
+import { connmark, ebMark, mark } from './matches/mark';
+import { physdev } from './matches/physdev';
+import { dccp, multiport, sctp, tcp, udp, udplite } from './matches/ports';
+import { set } from './matches/set';
+import * as simple from './matches/simple';
+import { time } from './matches/time';
+import { CT, NOTRACK } from './targets/ct';
+import { arpMangle, ebDnat, ebMark as ebMarkTarget, ebRedirect, ebSnat } from './targets/ebtables';
+import { AUDIT, LOG, NFLOG } from './targets/log';
+import { CONNMARK, MARK } from './targets/mark';
+import * as misc from './targets/misc';
+import { DNAT, MASQUERADE, REDIRECT, SNAT } from './targets/nat';
+import { REJECT } from './targets/reject';
+export { KNOWN_UNSUPPORTED_MATCHES, KNOWN_UNSUPPORTED_TARGETS } from './matches/unsupported';
+
+const MATCHES: MatchTranslator[] = [
+  tcp, udp, udplite, sctp, dccp, multiport, icmp, icmp6, conntrack, state, mark, connmark, comment, mac, limit,
+  hashlimit, connlimit, set, physdev, time,
+  simple.addrtype, simple.cgroup, simple.cluster, simple.connbytes, simple.connlabel, simple.cpu, simple.devgroup,
+  simple.dscp, simple.ecn, simple.esp, simple.ah, simple.ipcomp, simple.frag, simple.hbh, simple.dst, simple.rt,
+  simple.mh, simple.ttl, simple.hl, simple.helper, simple.iprange, simple.length, simple.owner, simple.pkttype,
+  simple.policy, simple.quota, simple.rpfilter, simple.socket, simple.statistic, simple.tcpmss, simple.realm,
+  // ebtables (bridge family) translators come after the generic ones of the same name
+  ebIp, ebIp6, ebVlan, ebLog, ebNflog, ebLimit, ebArp, ebMark,
+];
+
+const TARGETS: TargetTranslator[] = [
+  LOG, NFLOG, AUDIT, REJECT, SNAT, DNAT, MASQUERADE, REDIRECT, MARK, CONNMARK, CT, NOTRACK,
+  misc.CLASSIFY, misc.DSCP, misc.TOS, misc.NFQUEUE, misc.SYNPROXY, misc.TCPMSS, misc.TEE, misc.TPROXY, misc.TRACE,
+  misc.TTL, misc.HL, ebDnat, ebSnat, ebRedirect, ebMarkTarget, arpMangle,
+];
+
+function fits(t: { families?: readonly Family[] }, family: Family): boolean {
+  return !t.families || t.families.includes(family);
+}
+
+/** Family-specific translators win over generic ones (ebtables `ip` vs nothing, `limit`...). */
+function pick<T extends { names: readonly string[]; families?: readonly Family[] }>(list: T[], name: string, family: Family): T | undefined {
+  const candidates = list.filter((t) => t.names.includes(name) && fits(t, family));
+  return candidates.find((t) => t.families?.includes(family)) ?? candidates[0];
+}
+
+export function findMatch(name: string, family: Family): MatchTranslator | undefined {
+  return pick(MATCHES, name, family);
+}
+
+export function findTarget(name: string, family: Family): TargetTranslator | undefined {
+  return pick(TARGETS, name, family);
+}
+
+/** Every registered name (for documentation and completion). */
+export function registeredNames(): { matches: string[]; targets: string[] } {
+  return { matches: [...new Set(MATCHES.flatMap((m) => m.names))], targets: [...new Set(TARGETS.flatMap((t) => t.names))] };
+}

@@ -1,0 +1,228 @@
+/**
+ * One iptables-family rule → nft rule(s): core options, matches in order, `counter`, the
+ * target, the comment. The rule's outcome is the worst of what its translators reported.
+ */
+import type { Range } from '../ast/common';
+import type { MatchNode, OptionNode, TargetNode } from '../ast/iptables';
+import type { Rule as NftRule, Stmt } from '../ast/nft';
+import { arg, dialectFamily, optRange, RuleContext } from './context';
+import {
+  addressChoices,
+  arpAddrStmt,
+  arpMacStmt,
+  arpU16,
+  etherTypeStmts,
+  fragmentStmt,
+  ifnameStmt,
+  ipAddrStmt,
+  macStmt,
+  protocolStmt,
+  readProtocol,
+  type AddressChoice,
+} from './core';
+import { kw, lit, verdict } from './nft-build';
+import { findMatch, findTarget, KNOWN_UNSUPPORTED_MATCHES, KNOWN_UNSUPPORTED_TARGETS } from './registry';
+import { parseUint } from './values';
+
+export interface RuleTranslation {
+  /** One nft rule, or several when -s/-d list several addresses; empty when unsupported. */
+  readonly rules: NftRule[];
+}
+
+const STANDARD = new Set(['ACCEPT', 'DROP', 'RETURN', 'CONTINUE', 'QUEUE']);
+
+function collectCore(options: readonly OptionNode[]): Map<string, OptionNode> {
+  const m = new Map<string, OptionNode>();
+  for (const o of options) m.set(o.name, o);
+  return m;
+}
+
+const CORE_NAMES: Record<string, Set<string>> = {
+  ip: new Set(['in-interface', 'out-interface', 'fragment', 'protocol', 'source', 'destination', 'set-counters', 'ipv4', 'ipv6', 'table', 'wait', 'jump', 'goto', 'match']),
+  bridge: new Set(['in-interface', 'out-interface', 'logical-in', 'logical-out', 'protocol', 'source', 'destination', 'set-counters', 'table', 'jump', 'match']),
+  arp: new Set(['in-interface', 'out-interface', 'source', 'destination', 'source-mac', 'destination-mac', 'h-length', 'opcode', 'h-type', 'proto-type', 'set-counters', 'table', 'jump', 'match']),
+};
+
+export function translateMatch(m: MatchNode, ctx: RuleContext): Stmt[] {
+  const name = m.name.text;
+  const t = findMatch(name, dialectFamily(ctx.dialect));
+  if (t) return t.translate(m, ctx).map((s) => (s.origin ? s : { ...s, origin: m.range }));
+  const known = KNOWN_UNSUPPORTED_MATCHES[name];
+  if (known) ctx.unsupported(m.name.range, known.code, known.message, { module: name });
+  else ctx.unsupported(m.name.range, 'unknown-match', `match '${name}' is not known to the converter`, { module: name });
+  return [];
+}
+
+export function translateTarget(t: TargetNode | undefined, ctx: RuleContext): Stmt[] {
+  if (!t) return [];
+  const name = t.name.text;
+  const origin = t.range;
+  if (STANDARD.has(name) && t.options.length === 0) {
+    switch (name) {
+      case 'ACCEPT':
+        return [verdict('accept', undefined, origin)];
+      case 'DROP':
+        return [verdict('drop', undefined, origin)];
+      case 'RETURN':
+        return [verdict('return', undefined, origin)];
+      case 'CONTINUE':
+        return [verdict('continue', undefined, origin)];
+      case 'QUEUE':
+        return [kw('queue', [{ key: 'num', value: lit(0) }], origin)];
+    }
+  }
+  const isChain = ctx.services.chains.has(name);
+  if (!isChain) {
+    const tr = findTarget(name, dialectFamily(ctx.dialect));
+    if (tr) return tr.translate(t, ctx).map((s) => (s.origin ? s : { ...s, origin }));
+    const known = KNOWN_UNSUPPORTED_TARGETS[name];
+    if (known) {
+      ctx.unsupported(t.name.range, known.code, known.message, { target: name });
+      return [];
+    }
+  }
+  if (!isChain && ctx.services.chainsKnown) {
+    ctx.unsupported(t.name.range, 'unknown-target', `'${name}' is neither a chain of table ${ctx.table} nor a target the converter knows`, { target: name });
+    return [];
+  }
+  return [verdict(t.kind === 'goto' ? 'goto' : 'jump', name, origin)];
+}
+
+function counterStmt(ctx: RuleContext): Stmt[] {
+  if (ctx.options.counters === false) return [];
+  const c = ctx.rule.counters;
+  if (ctx.options.keepCounters && c) return [kw('counter', [{ key: 'packets', value: lit(c.packets) }, { key: 'bytes', value: lit(c.bytes) }], c.range)];
+  return [kw('counter')];
+}
+
+function finish(ctx: RuleContext, variants: Stmt[][]): RuleTranslation {
+  if (ctx.outcome === 'unsupported') return { rules: [] };
+  return {
+    rules: variants.flatMap((v) => ctx.expand(v)).map((stmts) => {
+      const r: NftRule = { kind: 'rule', stmts, origin: ctx.rule.range };
+      if (ctx.comment) r.comment = ctx.comment.text;
+      return r;
+    }),
+  };
+}
+
+function push(out: Stmt[], s: Stmt | undefined): void {
+  if (s) out.push(s);
+}
+
+function unknownCore(ctx: RuleContext, family: string): void {
+  for (const o of ctx.rule.options) {
+    if (!CORE_NAMES[family]!.has(o.name)) ctx.unsupported(o.range, 'unsupported-option', `${o.flag.text} has no nft translation`, { option: o.name });
+  }
+}
+
+function cross(a: (AddressChoice | undefined)[], b: (AddressChoice | undefined)[]): [AddressChoice | undefined, AddressChoice | undefined][] {
+  const out: [AddressChoice | undefined, AddressChoice | undefined][] = [];
+  for (const x of a) for (const y of b) out.push([x, y]);
+  return out;
+}
+
+function noteExpansion(ctx: RuleContext, n: number, at: Range): void {
+  if (n > 1) ctx.note(at, 'address-list-expanded', `the address list becomes ${n} rules, as iptables does`);
+}
+
+/** iptables / ip6tables. */
+function translateIp(ctx: RuleContext): RuleTranslation {
+  const family = ctx.l3;
+  const core = collectCore(ctx.rule.options);
+  unknownCore(ctx, 'ip');
+  readProtocol(core.get('protocol'), ctx);
+  const head: Stmt[] = [];
+  const iif = core.get('in-interface');
+  const oif = core.get('out-interface');
+  if (iif) push(head, ifnameStmt('iifname', arg(iif), iif.negated, optRange(iif)));
+  if (oif) push(head, ifnameStmt('oifname', arg(oif), oif.negated, optRange(oif)));
+  push(head, fragmentStmt(core.get('fragment'), ctx));
+  push(head, protocolStmt(ctx));
+  const pairs = cross(addressChoices(core.get('source')), addressChoices(core.get('destination')));
+  noteExpansion(ctx, pairs.length, ctx.rule.range);
+  const body: Stmt[] = [];
+  for (const m of ctx.rule.matches) body.push(...translateMatch(m, ctx));
+  const tail = [...counterStmt(ctx), ...translateTarget(ctx.rule.target, ctx)];
+  const sel = family === 'ip' ? 'ip' : 'ip6';
+  const variants = pairs.map(([s, d]) => {
+    const out = [...head];
+    if (s) push(out, ipAddrStmt(`${sel} saddr`, s, family, ctx));
+    if (d) push(out, ipAddrStmt(`${sel} daddr`, d, family, ctx));
+    return [...out, ...body, ...tail];
+  });
+  return finish(ctx, variants);
+}
+
+/** ebtables: interfaces and bridges, EtherType, MACs, then matches and watchers, counter, target. */
+function translateBridge(ctx: RuleContext): RuleTranslation {
+  const core = collectCore(ctx.rule.options);
+  unknownCore(ctx, 'bridge');
+  const out: Stmt[] = [];
+  for (const [name, sel] of [
+    ['in-interface', 'iifname'],
+    ['logical-in', 'meta ibrname'],
+    ['out-interface', 'oifname'],
+    ['logical-out', 'meta obrname'],
+  ] as const) {
+    const o = core.get(name);
+    if (o) push(out, ifnameStmt(sel, arg(o), o.negated, optRange(o)));
+  }
+  out.push(...etherTypeStmts(core.get('protocol'), ctx));
+  push(out, macStmt('ether saddr', core.get('source'), ctx));
+  push(out, macStmt('ether daddr', core.get('destination'), ctx));
+  for (const m of ctx.rule.matches) out.push(...translateMatch(m, ctx));
+  out.push(...counterStmt(ctx), ...translateTarget(ctx.rule.target, ctx));
+  return finish(ctx, [out]);
+}
+
+/** arptables: the header fields arptables-nft always matches (htype 1, hlen 6, plen 4), then addresses. */
+function translateArp(ctx: RuleContext): RuleTranslation {
+  const core = collectCore(ctx.rule.options);
+  unknownCore(ctx, 'arp');
+  const head: Stmt[] = [];
+  const iif = core.get('in-interface');
+  const oif = core.get('out-interface');
+  if (iif) push(head, ifnameStmt('iifname', arg(iif), iif.negated, optRange(iif)));
+  if (oif) push(head, ifnameStmt('oifname', arg(oif), oif.negated, optRange(oif)));
+  const num = (t: string) => parseUint(t, 0xffff);
+  push(head, arpU16('htype', core.get('h-type'), 1, false, ctx, (t) => (t.toLowerCase() === 'ethernet' ? 1 : num(t))));
+  const hl = core.get('h-length');
+  push(head, arpU16('hlen', hl, 6, false, ctx, (t) => parseUint(t, 255)));
+  head.push(kw('arp plen 4'));
+  push(head, arpU16('operation', core.get('opcode'), undefined, false, ctx, arpOpcode));
+  push(head, arpU16('ptype', core.get('proto-type'), undefined, true, ctx, (t) => (t.toLowerCase() === 'ipv4' ? 0x800 : parseUint(/^[0-9a-f]+$/i.test(t) && !/^0/.test(t) ? `0x${t}` : t, 0xffff))));
+  const pairs = cross(addressChoices(core.get('source')), addressChoices(core.get('destination')));
+  noteExpansion(ctx, pairs.length, ctx.rule.range);
+  const macs: Stmt[] = [];
+  push(macs, arpMacStmt('saddr', core.get('source-mac'), ctx));
+  push(macs, arpMacStmt('daddr', core.get('destination-mac'), ctx));
+  const body: Stmt[] = [];
+  for (const m of ctx.rule.matches) body.push(...translateMatch(m, ctx));
+  const tail = [...counterStmt(ctx), ...translateTarget(ctx.rule.target, ctx)];
+  const variants = pairs.map(([s, d]) => {
+    const out = [...head];
+    push(out, arpAddrStmt('saddr', s, ctx));
+    push(out, arpAddrStmt('daddr', d, ctx));
+    return [...out, ...macs, ...body, ...tail];
+  });
+  return finish(ctx, variants);
+}
+
+const ARP_OPCODES = ['request', 'reply', 'request_reverse', 'reply_reverse', 'dras_request', 'dras_reply', 'dras_error', 'inarp_request', 'inarp_reply', 'arp_nak'];
+
+function arpOpcode(t: string): number | undefined {
+  const i = ARP_OPCODES.indexOf(t.toLowerCase());
+  return i >= 0 ? i + 1 : parseUint(t, 0xffff);
+}
+
+export function translateRuleIn(ctx: RuleContext): RuleTranslation {
+  switch (ctx.dialect) {
+    case 'ebtables':
+      return translateBridge(ctx);
+    case 'arptables':
+      return translateArp(ctx);
+    default:
+      return translateIp(ctx);
+  }
+}
