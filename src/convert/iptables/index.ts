@@ -1,6 +1,8 @@
 /** Public API of the iptables-family parsers (iptables, ip6tables, ebtables, arptables). */
 export { parseIptablesSave, parseIptablesArgs, type ParseOptions, type ArgsParseResult } from './parser';
 export { printIptablesSave, printCommand, printRule, quoteWord } from './printer';
+export { analyzeIptables, type AnalyzeOptions } from './analysis';
+export { addressProblem, macProblem, portRangeProblem, portListProblem, isIPv4, isIPv6, isMac } from './literals';
 export { IPTABLES_CODES, type IptablesCode } from './codes';
 export * from './modules';
 export {

@@ -1,0 +1,109 @@
+import { strict as assert } from 'node:assert';
+import { analyzeIptables, IPTABLES_CODES, parseIptablesSave } from '../../src/convert/iptables';
+import type { Dialect } from '../../src/convert/ast/iptables';
+
+function check(text: string, dialect?: Dialect): string[] {
+  const f = parseIptablesSave(text, dialect ? { dialect } : {});
+  assert.deepEqual(f.diagnostics, [], 'fixture parses cleanly');
+  return analyzeIptables(f).map((d) => `${d.range.start.line}:${d.range.start.character} ${d.severity} ${d.code}`);
+}
+
+describe('iptables analysis', () => {
+  it('accepts a clean file', () => {
+    assert.deepEqual(
+      check('*filter\n:INPUT DROP [0:0]\n:svc - [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j svc\n-A svc -s 10.0.0.0/8 -j ACCEPT\n-A INPUT -j REJECT --reject-with icmp-port-unreachable\nCOMMIT\n'),
+      [],
+    );
+  });
+
+  it('reports structure problems', () => {
+    const out = check(
+      [
+        '-A INPUT -j ACCEPT',
+        '*filter',
+        ':INPUT ACCEPT [0:0]',
+        ':INPUT ACCEPT [0:0]',
+        ':mine ACCEPT [0:0]',
+        ':neutron-openvswi-i7a3c1b0e-4ff - [0:0]',
+        '-A INPUT -j mine',
+        '-A INPUT -j neutron-openvswi-i7a3c1b0e-4ff',
+        '-P mine DROP',
+        '*bogus',
+        'COMMIT',
+      ].join('\n'),
+    );
+    assert.deepEqual(out, [
+      '0:0 error rule-outside-table',
+      '1:0 error missing-commit',
+      '3:1 error duplicate-chain',
+      '4:6 error policy-on-user-chain',
+      '5:1 error chain-name-too-long',
+      '8:3 error policy-on-user-chain',
+      '9:1 error unknown-table',
+    ]);
+  });
+
+  it('checks jumps: undefined chains, unknown targets, built-in chains, unused chains', () => {
+    const out = check('*filter\n:INPUT ACCEPT [0:0]\n:unused - [0:0]\n-A INPUT -j nowhere\n-A INPUT -g elsewhere\n-A INPUT -j FANCY\n-A INPUT -j OUTPUT\nCOMMIT\n');
+    // A goto never returns, so the rules after an unconditional -g are unreachable too.
+    assert.deepEqual(out, [
+      '3:12 error undefined-chain',
+      '4:12 error undefined-chain',
+      '5:12 warning unknown-target',
+      '6:12 error jump-to-builtin-chain',
+      '5:0 warning unreachable-rule',
+      '6:0 warning unreachable-rule',
+      '2:1 hint unused-chain',
+    ]);
+  });
+
+  it('checks modules and options', () => {
+    const out = check(
+      [
+        '*filter',
+        '-A INPUT --dport 22 -j ACCEPT',
+        '-A INPUT -m comment --comment x --sport 1 -j ACCEPT',
+        '-A INPUT -m nosuchmatch --x -j ACCEPT',
+        '-A INPUT -p tcp --dport 1 --dport 2 -s 1.1.1.1 -s 2.2.2.2 -j ACCEPT',
+        '-A INPUT -m tcp --nosuch 1 -j ACCEPT',
+        '-A INPUT -j DNAT --to-destination 10.0.0.1',
+        'COMMIT',
+      ].join('\n'),
+    );
+    assert.deepEqual(out, [
+      '1:9 error option-without-module',
+      '2:32 error option-without-module',
+      '3:12 warning unknown-match',
+      '4:47 error duplicate-option',
+      '4:26 error duplicate-option',
+      '5:16 warning unknown-option',
+      '6:12 error target-not-allowed-in-table',
+    ]);
+  });
+
+  it('checks address and port literals per family', () => {
+    assert.deepEqual(check('*filter\n-A INPUT -s 10.0.0.256 -d 10.0.0.0/33 -p udp --sport 99999 -m multiport --dports 9:1 -j ACCEPT\nCOMMIT\n'), [
+      '1:12 error invalid-address',
+      '1:26 error invalid-address',
+      '1:53 error invalid-port',
+      '1:81 error invalid-port',
+    ]);
+    assert.deepEqual(check('*filter\n-A INPUT -s 10.0.0.1 -d fd00::/8 -j ACCEPT\nCOMMIT\n', 'ip6tables'), ['1:12 error invalid-address']);
+    assert.deepEqual(check('*filter\n-A INPUT -s localhost -d 10.0.0.0/255.255.0.0 -p tcp --dport ssh:http -j ACCEPT\nCOMMIT\n'), []);
+    assert.deepEqual(check('*nat\n-A PREROUTING -s fa:16:3e:00:00:zz -p ARP --arp-ip-src 10.0.0.300 -j ACCEPT\n', 'ebtables'), ['1:17 error invalid-address', '1:55 error invalid-address']);
+  });
+
+  it('warns about rules after an unconditional verdict', () => {
+    const out = check('*filter\n:c - [0:0]\n-A INPUT -j c\n-A c -p tcp -j RETURN\n-A c -m comment --comment "all" -j DROP\n-A c -j ACCEPT\n-A c -s 1.2.3.4 -j ACCEPT\nCOMMIT\n');
+    assert.deepEqual(out, ['5:0 warning unreachable-rule', '6:0 warning unreachable-rule']);
+  });
+
+  it('knows ebtables and arptables conventions (no COMMIT, user chain policies, lower-case targets)', () => {
+    assert.deepEqual(check('*nat\n:PREROUTING ACCEPT\n:neutronARP-tap1 DROP\n-A PREROUTING -p ARP -i tap1 -j neutronARP-tap1\n-A neutronARP-tap1 -j dnat --to-dst 00:11:22:33:44:55\n', 'ebtables'), []);
+    assert.deepEqual(check('*filter\n:INPUT ACCEPT\n-A INPUT -j mangle -d 10.0.0.1 --mangle-ip-s 10.0.0.2\n', 'arptables'), []);
+  });
+
+  it('documents every code it uses', () => {
+    for (const code of ['missing-commit', 'unreachable-rule', 'unused-chain', 'option-without-module']) assert.ok(code in IPTABLES_CODES);
+  });
+});
