@@ -323,8 +323,8 @@ export function workbenchUrl(port, folder, payload) {
 
 /** Debian's Chromium (playwright-core must never download a browser). NFLENS_CHROMIUM overrides. */
 export function chromiumPath() {
-  const candidates = [process.env.NFLENS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean);
-  return candidates.find((p) => existsSync(p)) ?? null;
+  if (process.env.NFLENS_CHROMIUM) return existsSync(process.env.NFLENS_CHROMIUM) ? process.env.NFLENS_CHROMIUM : null;
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p)) ?? null;
 }
 
 export const chromiumArgs = [

@@ -42,13 +42,18 @@ export async function checkStart({ env, dataDir, screenshotOut = join(repoRoot, 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise((r) => child.once('exit', r));
+  // If this process ends early (a signal to the harness), start.mjs still stops its server.
+  const onExit = () => child.kill('SIGTERM');
+  process.on('exit', onExit);
   let serverPid;
   let browser;
   try {
     const started = await startAndWaitForUrl(child, 180_000);
     serverPid = started.serverPid;
     log(`npm start serves ${started.url}`);
-    browser = await chromium.launch({ executablePath: browserPath, headless: true, args: chromiumArgs, env });
+    browser = await chromium.launch({
+      executablePath: browserPath, headless: true, args: chromiumArgs, env, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    });
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     await page.goto(started.url);
     await page.getByRole('treeitem', { name: 'nftables' }).click({ timeout: 60_000 });
@@ -74,6 +79,7 @@ export async function checkStart({ env, dataDir, screenshotOut = join(repoRoot, 
     const gone = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
     if (!gone) child.kill('SIGKILL');
     if (serverPid) { try { process.kill(-serverPid, 'SIGKILL'); } catch {} } // only if start.mjs could not stop it
+    process.off('exit', onExit);
   }
 }
 

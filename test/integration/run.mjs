@@ -106,12 +106,17 @@ let exitCode;
 let failure;
 const cleanups = [];
 
-async function cleanup() {
-  while (cleanups.length) {
-    try { await cleanups.pop()(); } catch {}
-  }
-  if (!keep) rmSync(runDir, { recursive: true, force: true });
-  else say(`kept ${runDir}`);
+// One cleanup, shared by the normal end, failures and signals (they can overlap).
+let cleaning;
+function cleanup() {
+  cleaning ??= (async () => {
+    while (cleanups.length) {
+      try { await cleanups.pop()(); } catch {}
+    }
+    if (!keep) rmSync(runDir, { recursive: true, force: true, maxRetries: 5 });
+    else say(`kept ${runDir}`);
+  })();
+  return cleaning;
 }
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -170,6 +175,10 @@ try {
     args: chromiumArgs,
     env,
     timeout: 60_000,
+    // Our own signal handlers close the browser, stop the server and remove the run folder.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
   cleanups.push(() => browser.close());
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
