@@ -323,12 +323,13 @@ const grammar = {
       },
     },
     interface: {
-      // -i qr-+ : '+' at the end matches every interface with that prefix
+      // -i qr-+ : '+' at the end matches every interface with that prefix; unquoted string
+      // like the quoted "qr-*" nft prints for it
       match: `${S}(${words(interfaceOptions)})(?:\\s+(!)${T})?(?:\\s+([^\\s!-][^\\s+]*)(\\+)?)?${T}`,
       captures: {
         1: { name: 'variable.parameter.option.iptables-save' },
         2: { name: 'keyword.operator.negation.iptables-save' },
-        3: { name: 'constant.other.interface.iptables-save' },
+        3: { name: 'string.unquoted.interface.iptables-save' },
         4: { name: 'keyword.operator.wildcard.iptables-save' },
       },
     },

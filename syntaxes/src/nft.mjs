@@ -637,7 +637,7 @@ const grammar = {
         {
           // 'set' between an expression and its new value: meta mark set 1
           match: `${B}set${E}`,
-          name: 'keyword.operator.assignment.nft',
+          name: 'keyword.operator.wordlike.assignment.nft',
         },
       ],
     },
@@ -712,8 +712,8 @@ const grammar = {
         { match: w(['sport', 'dport', 'saddr', 'daddr', 'protocol', 'l4proto', 'nfproto']), name: 'support.variable.field.nft' },
         { match: w(without([...symbolicConstants, ...flagValues, ...priorityNames], families)), name: 'constant.language.nft' },
         { match: w([...protocolNames, ...families]), name: 'constant.language.protocol.nft' },
-        { match: w(['and', 'or', 'xor', 'not', 'lshift', 'rshift', 'eq', 'ne', 'lt', 'gt', 'le', 'ge']), name: 'keyword.operator.word.nft' },
-        { match: w(['map', 'vmap']), name: 'keyword.operator.map.nft' },
+        { match: w(['and', 'or', 'xor', 'not', 'lshift', 'rshift', 'eq', 'ne', 'lt', 'gt', 'le', 'ge']), name: 'keyword.operator.wordlike.nft' },
+        { match: w(['map', 'vmap']), name: 'keyword.operator.wordlike.map.nft' },
         { match: w(['table', 'chain', 'rule', 'element', 'flowtable', 'ruleset']), name: 'storage.type.nft' },
       ],
     },

@@ -41,9 +41,14 @@ function loadRegistry(): Promise<vsctm.Registry> {
   );
 }
 
-export async function loadGrammar(scopeName: string): Promise<vsctm.IGrammar> {
+/** The shared registry (one Oniguruma instance for every suite in the process). */
+export function getRegistry(): Promise<vsctm.Registry> {
   registry ??= loadRegistry();
-  const grammar = await (await registry).loadGrammar(scopeName);
+  return registry;
+}
+
+export async function loadGrammar(scopeName: string): Promise<vsctm.IGrammar> {
+  const grammar = await (await getRegistry()).loadGrammar(scopeName);
   if (!grammar) throw new Error(`grammar ${scopeName} not found in package.json contributes.grammars`);
   return grammar;
 }
