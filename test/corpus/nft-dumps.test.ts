@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNft } from '../../src/convert/nft/index';
 import { printNftFile } from '../../src/convert/nft/printer';
+import { formatNft } from '../../src/convert/nft/format';
 import { corpusDir, prereqs, requirePrereqs } from '../support/prereq';
 import { withoutPositions } from '../../src/convert/nft/ast-util';
 
@@ -46,6 +47,23 @@ describe('corpus: nft-dumps', function () {
       }
     }
     console.log(`      nft-dumps: ${parsed}/${files.length} parse, ${roundTrip}/${files.length} round-trip, ${identical} byte-identical`);
+    assert.deepEqual(failures, []);
+  });
+
+  it('formatting a dump (already canonical) is stable and idempotent', function () {
+    let unchanged = 0;
+    const failures: string[] = [];
+    for (const f of files) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      const once = formatNft(text);
+      if (once === undefined) {
+        failures.push(`${f}: not formatted`);
+        continue;
+      }
+      if (formatNft(once) !== once) failures.push(`${f}: formatting is not idempotent`);
+      if (once === text) unchanged++;
+    }
+    console.log(`      nft-dumps: formatter leaves ${unchanged}/${files.length} dumps unchanged`);
     assert.deepEqual(failures, []);
   });
 });

@@ -1453,7 +1453,7 @@ export class NftParser {
     const last = run[run.length - 1]!;
     const range = this.span(first, last);
     const text = this.text.slice(first.startOffset, (last.endOffset ?? last.startOffset) + 1);
-    if (run.length === 1) return first.tokenType === T.QuotedString ? { kind: 'literal', text: text.slice(1, -1), quoted: true, range } : { kind: 'literal', text, range };
+    if (run.length === 1) return first.tokenType === T.QuotedString ? { kind: 'literal', text: first.image.slice(1, -1), quoted: true, range } : { kind: 'literal', text, range };
     if (run.some((t) => t.tokenType === T.Colon || t.tokenType === T.LBracket)) return { kind: 'literal', text, range };
     const dash = run.findIndex((t, k) => k > 0 && t.tokenType === T.Minus);
     if (dash > 0 && dash < run.length - 1) {

@@ -1,0 +1,194 @@
+import { strict as assert } from 'node:assert';
+import type { Chain, CommandStmt, Expr, Rule, Stmt, Table } from '../../src/convert/ast/nft';
+import { withoutPositions } from '../../src/convert/nft/ast-util';
+import { parseNft } from '../../src/convert/nft/index';
+import { printNftFile, printRuleBody } from '../../src/convert/nft/printer';
+
+function parseOk(text: string) {
+  const r = parseNft(text);
+  assert.deepEqual(r.diagnostics, [], `unexpected diagnostics for:\n${text}`);
+  return r.file;
+}
+
+function ruleOf(body: string, family = 'inet'): Rule {
+  const file = parseOk(`table ${family} t {\n\tchain c {\n\t\t${body}\n\t}\n}\n`);
+  const chain = (file.items[0] as Table).items[0] as Chain;
+  return chain.rules[0] as Rule;
+}
+
+const stmts = (body: string): Stmt[] => withoutPositions(ruleOf(body).stmts);
+const lit = (text: string): Expr => ({ kind: 'literal', text });
+const sel = (...path: string[]): Expr => ({ kind: 'selector', path });
+
+describe('nft parser', () => {
+  describe('rules (stmt, relational_expr, verdict_stmt)', () => {
+    it('splits a rule into statements without separators', () => {
+      assert.deepEqual(stmts('ip saddr 10.0.0.0/8 meta l4proto tcp tcp dport 22 counter accept'), [
+        { kind: 'relational', left: sel('ip', 'saddr'), right: { kind: 'prefix', base: lit('10.0.0.0'), length: 8 } },
+        { kind: 'relational', left: sel('meta', 'l4proto'), right: lit('tcp') },
+        { kind: 'relational', left: sel('tcp', 'dport'), right: lit('22') },
+        { kind: 'keyword', keyword: 'counter', args: [] },
+        { kind: 'verdict', verdict: 'accept' },
+      ]);
+    });
+
+    it('reads operators, flag lists, ranges, sets, concatenations and binops', () => {
+      assert.deepEqual(stmts('ct state != established,related'), [
+        { kind: 'relational', left: sel('ct', 'state'), op: '!=', right: { kind: 'list', items: [lit('established'), lit('related')] } },
+      ]);
+      assert.deepEqual(stmts('ip saddr . tcp dport { 1.2.3.4-1.2.3.9 . 22 }')[0], {
+        kind: 'relational',
+        left: { kind: 'concat', parts: [sel('ip', 'saddr'), sel('tcp', 'dport')] },
+        right: { kind: 'set', elements: [{ kind: 'concat', parts: [{ kind: 'range', low: lit('1.2.3.4'), high: lit('1.2.3.9') }, lit('22')] }] },
+      });
+      assert.deepEqual(stmts('meta mark and 0xff == 0x1')[0], {
+        kind: 'relational',
+        left: { kind: 'binop', op: '&', spelling: 'and', left: sel('meta', 'mark'), right: lit('0xff') },
+        op: '==',
+        right: lit('0x1'),
+      });
+      assert.equal(printRuleBody(ruleOf('ct mark set (meta mark | 0x10) << 8')), 'ct mark set (meta mark | 0x10) << 8');
+    });
+
+    it('reads keyword statements with their arguments', () => {
+      const r = ruleOf('log prefix "in: " level info limit rate over 10/second burst 5 packets snat ip to 1.2.3.4:80 fully-random');
+      assert.deepEqual(r.stmts.map((s) => (s.kind === 'keyword' ? s.keyword : s.kind)), ['log', 'limit', 'snat']);
+      assert.equal(printRuleBody(r), 'log prefix "in: " level info limit rate over 10/second burst 5 packets snat ip to 1.2.3.4:80 fully-random');
+    });
+
+    it('reads maps, verdict maps, set statements, anonymous chains and the rule comment', () => {
+      const text = 'iifname vmap { "lo" : accept, "eth0" : jump wan }';
+      assert.equal(ruleOf(text).stmts[0]!.kind, 'expr');
+      for (const body of [
+        text,
+        'dnat ip to ip daddr . tcp dport map { 10.0.0.1 . 80 : 192.168.1.1 . 8080 }',
+        'add @seen { ip saddr timeout 10s limit rate 5/second } accept comment "rate"',
+        'meter flood size 128 { ip saddr limit rate over 10/second } drop',
+        'redirect to :tcp dport map { 83 : 8083 }',
+      ]) assert.equal(printRuleBody(ruleOf(body)), body);
+      const anon = ruleOf('tcp dport 22 jump {\n\t\t\tip saddr 10.0.0.1 accept\n\t\t\tdrop\n\t\t}').stmts[1]!;
+      assert.ok(anon.kind === 'verdict' && anon.block?.length === 2);
+    });
+
+    it('takes a statement word as a value where a value must come (icmp type redirect)', () => {
+      assert.deepEqual(stmts('icmp type redirect accept')[0], { kind: 'relational', left: sel('icmp', 'type'), right: lit('redirect') });
+      assert.deepEqual(stmts('ct status dnat accept')[0], { kind: 'relational', left: sel('ct', 'status'), right: lit('dnat') });
+    });
+  });
+
+  describe('declarations (table_block, chain_block, set_block, map_block, flowtable_block)', () => {
+    it('accepts keywords as names of tables, chains, sets and objects', () => {
+      const file = parseOk(`table inet filter {\n\tset type { type ipv4_addr; }\n\tchain input {\n\t\tjump counter\n\t}\n\tchain counter {\n\t}\n\tcounter input {\n\t}\n}\n`);
+      const t = file.items[0] as Table;
+      assert.deepEqual(t.items.map((i) => (i.kind === 'comment-line' ? '' : `${i.kind}:${i.name}`)), ['set:type', 'chain:input', 'chain:counter', 'object:input']);
+    });
+
+    it('reads base chain specifications with priority arithmetic, devices and policy', () => {
+      const file = parseOk(`table netdev t {\n\tchain c {\n\t\ttype filter hook ingress devices = { "eth0", "eth1" } priority filter + 10; policy drop;\n\t}\n}\n`);
+      const c = (file.items[0] as Table).items[0] as Chain;
+      assert.equal(c.base?.hook, 'ingress');
+      assert.deepEqual(withoutPositions(c.base?.priority), lit('filter + 10'));
+      assert.equal(c.policy, 'drop');
+      assert.equal(c.base?.devices?.kind, 'set');
+    });
+
+    it('reads set and map blocks with every attribute', () => {
+      const text = `table ip t {\n\tmap m {\n\t\ttypeof ip saddr . tcp dport : interval ip daddr\n\t\tsize 1024\n\t\tflags interval,timeout\n\t\tcounter\n\t\ttimeout 1h\n\t\tgc-interval 10s\n\t\tauto-merge\n\t\tcomment "c"\n\t\telements = { 10.0.0.1 . 22 timeout 30s comment "x" : 10.1.0.0/16,\n\t\t\t     * : 10.2.0.1 }\n\t}\n}\n`;
+      const file = parseOk(text);
+      assert.equal(printNftFile(file).text, text);
+    });
+
+    it('reads flowtables and stateful objects', () => {
+      const text = `table inet t {\n\tflowtable f {\n\t\thook ingress priority filter\n\t\tdevices = { "lo" }\n\t}\n\n\tct helper ftp {\n\t\ttype "ftp" protocol tcp\n\t\tl3proto ip\n\t}\n\n\tquota q {\n\t\tover 25 mbytes\n\t}\n\n\tct timeout tt {\n\t\tprotocol udp\n\t\tl3proto ip\n\t\tpolicy = { unreplied : 15s, replied : 12s }\n\t}\n}\n`;
+      assert.equal(printNftFile(parseOk(text)).text, text);
+    });
+  });
+
+  describe('commands, defines, includes', () => {
+    it('reads command-style lines and prints them back', () => {
+      const lines = [
+        'flush ruleset',
+        'add table inet t',
+        'add chain inet t input { type filter hook input priority 0; policy accept; }',
+        'add set inet t s { type ipv4_addr; flags interval; }',
+        'add element inet t s { 10.0.0.0/8, 192.168.0.1 }',
+        'insert rule inet t input position 4 tcp dport 22 accept',
+        'delete rule inet t input handle 7',
+        'rename chain inet t input in2',
+        'list chains inet',
+        'add rule t input drop',
+      ];
+      const file = parseOk(lines.join('\n') + '\n');
+      assert.equal(printNftFile(file).text, lines.join('\n') + '\n');
+      const insert = file.items[5] as CommandStmt;
+      assert.deepEqual([insert.verb, insert.family, insert.table, insert.name, insert.position], ['insert', 'inet', 't', 'input', { key: 'position', value: 4 }]);
+      assert.equal((file.items[9] as CommandStmt).family, undefined);
+    });
+
+    it('reads define, redefine, undefine and variables', () => {
+      const file = parseOk('define ports = { 22, 80 }\nredefine ports = 443\nundefine ports\n');
+      assert.deepEqual(file.items.map((i) => i.kind), ['define', 'redefine', 'undefine']);
+      assert.deepEqual(withoutPositions(ruleOf('tcp dport $ports accept').stmts[0]), { kind: 'relational', left: sel('tcp', 'dport'), right: { kind: 'variable', name: 'ports' } });
+    });
+
+    it('follows includes relative to the including file, and reports missing ones and cycles', () => {
+      const files: Record<string, string> = { '/etc/nft/a.nft': 'include "sub/b.nft"\n', '/etc/nft/sub/b.nft': 'define x = 1\ninclude "../a.nft"\n' };
+      const r = parseNft('include "a.nft"\ninclude "missing.nft"\n', { fileName: '/etc/nft/main.nft', readFile: (p) => files[p] });
+      assert.deepEqual(r.includes.map((i) => i.path), ['/etc/nft/a.nft', '/etc/nft/sub/b.nft']);
+      assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line]), [['nft-include-not-found', 1]]);
+      const cyc = parseNft('include "main.nft"\n', { fileName: '/etc/nft/main.nft', readFile: () => 'define y = 2\n' });
+      assert.deepEqual(cyc.diagnostics.map((d) => d.code), ['nft-include-cycle']);
+    });
+
+    it('keeps comment lines and trailing comments', () => {
+      const text = '#!/usr/sbin/nft -f\n# top\ntable ip t {\n\t# before chain\n\tchain c {\n\t\t# note\n\t\taccept # why\n\t}\n}\n';
+      assert.equal(printNftFile(parseOk(text)).text, text);
+    });
+  });
+
+  describe('ranges', () => {
+    it('gives every node its source range', () => {
+      const file = parseOk('table ip t {\n\tchain c {\n\t\ttcp dport 22 accept\n\t}\n}\n');
+      const t = file.items[0] as Table;
+      const c = t.items[0] as Chain;
+      const r = c.rules[0] as Rule;
+      assert.deepEqual(t.range, { start: { line: 0, character: 0 }, end: { line: 4, character: 1 } });
+      assert.deepEqual(c.range, { start: { line: 1, character: 1 }, end: { line: 3, character: 2 } });
+      assert.deepEqual(r.range, { start: { line: 2, character: 2 }, end: { line: 2, character: 21 } });
+      const rel = r.stmts[0]!;
+      assert.ok(rel.kind === 'relational');
+      assert.deepEqual(rel.left.range, { start: { line: 2, character: 2 }, end: { line: 2, character: 11 } });
+      assert.deepEqual(rel.right.range, { start: { line: 2, character: 12 }, end: { line: 2, character: 14 } });
+    });
+  });
+
+  describe('fault tolerance', () => {
+    it('reports every error with a range and a stable code and resumes at the next line', () => {
+      const text = 'table ip t {\n\tchain c {\n\t\ttcp dport 22 frobnicate\n\t\tip saddr\n\t\taccept\n\t\tlog prefix "open\n\t}\n\tbogus line\n}\nwhatever\n';
+      const r = parseNft(text);
+      assert.deepEqual(
+        r.diagnostics.map((d) => [d.code, d.range.start.line]),
+        [
+          ['nft-unterminated-string', 5],
+          ['nft-unknown-statement', 2],
+          ['nft-expected-value', 3],
+          ['nft-syntax-error', 7],
+          ['nft-unknown-command', 9],
+        ],
+      );
+      const c = (r.file.items[0] as Table).items[0] as Chain;
+      assert.deepEqual(c.rules.map((x) => (x.kind === 'rule' ? printRuleBody(x) : '')), ['accept', 'log prefix "open"']);
+      assert.deepEqual(r.diagnostics[1]!.range, { start: { line: 2, character: 15 }, end: { line: 2, character: 25 } });
+    });
+
+    it('reports unclosed blocks and stray braces', () => {
+      assert.deepEqual(parseNft('table ip t {\n\tchain c {\n\t\taccept\n').diagnostics.map((d) => d.code), ['nft-unclosed-block', 'nft-unclosed-block']);
+      assert.deepEqual(parseNft('}\ntable ip t {\n}\n').diagnostics.map((d) => d.code), ['nft-unexpected-brace']);
+      assert.deepEqual(parseNft('table ip t { chain c { ip saddr { 1.2.3.4, \n').diagnostics.map((d) => d.code).includes('nft-unclosed-block'), true);
+    });
+
+    it('reports characters that are not nft', () => {
+      assert.deepEqual(parseNft('table ip t {\n\tchain c {\n\t\taccept ¤\n\t}\n}\n').diagnostics.map((d) => d.code), ['nft-invalid-character']);
+    });
+  });
+});
