@@ -238,6 +238,7 @@ export class Converter {
     }
     // Rules may jump to chains created later by -N; collect them first.
     for (const cmd of block.commands) if (cmd.kind === 'new-chain' && cmd.chain) tb.chain(cmd.chain.text);
+    this.planBridge(block, st);
     for (const cmd of block.commands) this.addCommand(cmd, tb, tableName, st);
     this.finishPolicies(tb, st);
   }
@@ -282,23 +283,20 @@ export class Converter {
     }
     if (!cmd.rule) return;
     const c = tb.chain(chainName);
+    const moved = this.moved.get(cmd);
+    if (moved) {
+      for (const d of moved.diagnostics) this.report(st.name, d);
+      const nodes: NftRule[] = [{ kind: 'rule', stmts: [], disabled: `${cmd.text}  (moved to table bridge ${tableName}: -m physdev)`, origin: cmd.range }];
+      this.outcomes.push({ file: st.name, source: cmd.range, outcome: moved.outcome, table: tableName, chain: chainName, nodes: [...moved.nodes, ...nodes] });
+      this.place(c, cmd, nodes);
+      return;
+    }
     const ctx = new RuleContext(st.dialect, st.family, tableName, chainName, cmd.rule, this.opts, tb);
     const tr = translateRuleIn(ctx);
     for (const d of ctx.diagnostics) this.report(st.name, d);
-    let nodes: NftRule[] = tr.rules;
-    let target: Chain = c;
-    if (ctx.outcome !== 'unsupported' && ctx.bridgeRewrite) {
-      const moved = this.bridgeRewrite(cmd, tableName, chainName, st);
-      if (moved) {
-        nodes = [{ kind: 'rule', stmts: [], disabled: `${cmd.text}  (moved to table bridge ${tableName}: -m physdev)`, origin: cmd.range }];
-        this.outcomes.push({ file: st.name, source: cmd.range, outcome: moved.outcome, table: tableName, chain: chainName, nodes: [...moved.nodes, ...nodes] });
-        this.place(target, cmd, nodes);
-        return;
-      }
-    }
-    if (ctx.outcome === 'unsupported') nodes = [{ kind: 'rule', stmts: [], disabled: cmd.text, origin: cmd.range }];
+    const nodes: NftRule[] = ctx.outcome === 'unsupported' ? [{ kind: 'rule', stmts: [], disabled: cmd.text, origin: cmd.range }] : tr.rules;
     this.outcomes.push({ file: st.name, source: cmd.range, outcome: ctx.outcome, table: tableName, chain: chainName, nodes });
-    this.place(target, cmd, nodes);
+    this.place(c, cmd, nodes);
   }
 
   private place(c: Chain, cmd: Command, nodes: NftRule[]): void {
@@ -310,68 +308,82 @@ export class Converter {
 
   // ------------------------------------------------------------ --physdev bridge
 
-  private readonly bridgeCopied = new Map<string, Set<string>>();
+  /** Commands moved to the bridge table, with the bridge rules they became. */
+  private readonly moved = new Map<Command, { outcome: Outcome; nodes: NftRule[]; diagnostics: Diagnostic[] }>();
 
-  /** Rewrites a physdev rule into `table bridge TABLE`, copying the chains it jumps to. */
-  private bridgeRewrite(cmd: Command, tableName: string, chainName: string, st: FileState): { outcome: Outcome; nodes: NftRule[] } | undefined {
+  private static hasPhysdev(cmd: Command): boolean {
+    return !!cmd.rule?.matches.some((m) => m.name.text === 'physdev');
+  }
+
+  /**
+   * `--physdev bridge`: the rules that test bridge ports go to `table bridge TABLE`, together
+   * with the path that reaches them (the built-in chains and the jumps leading to their chain)
+   * and everything they jump to. The ip table keeps a comment where each moved rule was.
+   */
+  private planBridge(block: TableBlock, st: FileState): void {
+    if (this.opts.physdev !== 'bridge' || st.dialect === 'ebtables' || st.dialect === 'arptables') return;
+    const tableName = block.name.text;
+    const byChain = new Map<string, Command[]>();
+    for (const d of block.chains) byChain.set(d.name.text, []);
+    for (const c of block.commands) {
+      if (!c.chain || (c.kind !== 'append' && c.kind !== 'insert')) continue;
+      if (!byChain.has(c.chain.text)) byChain.set(c.chain.text, []);
+      byChain.get(c.chain.text)!.push(c);
+    }
+    const physdevChains = new Set<string>();
+    for (const [chain, cmds] of byChain) if (cmds.some(Converter.hasPhysdev)) physdevChains.add(chain);
+    if (physdevChains.size === 0) return;
+    // Ancestors: chains from which a physdev rule can be reached.
+    const ancestors = new Set(physdevChains);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [chain, cmds] of byChain) {
+        if (ancestors.has(chain)) continue;
+        if (cmds.some((c) => c.rule?.target && ancestors.has(c.rule.target.name.text))) {
+          ancestors.add(chain);
+          grew = true;
+        }
+      }
+    }
     const btb = this.tableFor('bridge', tableName);
-    const r = this.translateInBridge(cmd, btb, tableName, chainName, st);
-    if (!r) return undefined;
-    const c = btb.chain(chainName);
-    if (!c.base) {
-      const base = baseChain('bridge', tableName === 'nat' ? 'nat' : 'filter', chainName, !!this.opts.numericPriority);
+    const numeric = !!this.opts.numericPriority;
+    const copied = new Set<string>();
+    const translate = (cmd: Command, chain: string) => {
+      if (!cmd.rule) return undefined;
+      const target = cmd.rule.target?.name.text;
+      if (target && byChain.has(target)) btb.chain(target);
+      const ctx = new RuleContext(st.dialect, 'bridge', tableName, chain, cmd.rule, { ...this.opts, physdev: 'bridge' }, btb);
+      const tr = translateRuleIn(ctx);
+      if (ctx.outcome === 'unsupported') return undefined;
+      if (target && byChain.has(target) && !ancestors.has(target)) copyAll(target);
+      return { outcome: ctx.outcome, nodes: tr.rules, diagnostics: ctx.diagnostics };
+    };
+    const copyAll = (chain: string) => {
+      if (copied.has(chain)) return;
+      copied.add(chain);
+      const c = btb.chain(chain);
+      for (const cmd of byChain.get(chain) ?? []) {
+        const r = translate(cmd, chain);
+        c.rules.push(...(r ? r.nodes : [{ kind: 'rule' as const, stmts: [], disabled: cmd.text, origin: cmd.range }]));
+      }
+    };
+    for (const chain of byChain.keys()) {
+      if (!ancestors.has(chain)) continue;
+      const c = btb.chain(chain);
+      const base = baseChain('bridge', tableName === 'nat' ? 'nat' : 'filter', chain, numeric);
       if (base) {
         c.base = base;
         c.policy = 'accept';
       }
-    }
-    c.rules.push(...r.nodes);
-    return r;
-  }
-
-  private translateInBridge(cmd: Command, btb: TableBuilder, tableName: string, chainName: string, st: FileState): { outcome: Outcome; nodes: NftRule[] } | undefined {
-    if (!cmd.rule) return undefined;
-    const ctx = new RuleContext(st.dialect, 'bridge', tableName, chainName, cmd.rule, { ...this.opts, physdev: 'bridge' }, btb);
-    const tr = translateRuleIn(ctx);
-    if (ctx.outcome === 'unsupported') return undefined;
-    // Chains the rule jumps to must exist in the bridge table too: copy them (once).
-    const t = cmd.rule.target?.name.text;
-    if (t && this.srcCommands(st, tableName).has(t)) this.copyChainToBridge(t, btb, tableName, st);
-    return { outcome: ctx.outcome, nodes: tr.rules };
-  }
-
-  private srcCommands(st: FileState, tableName: string): Map<string, Command[]> {
-    const key = `${st.name ?? ''}|${st.dialect}|${tableName}`;
-    if (!this.srcIndex.has(key)) this.srcIndex.set(key, new Map());
-    return this.srcIndex.get(key)!;
-  }
-
-  private readonly srcIndex = new Map<string, Map<string, Command[]>>();
-
-  /** Registers the source commands of a table, so physdev rewrites can copy jump targets. */
-  indexCommands(file: IptablesFile, name: string | undefined): void {
-    for (const t of file.tables) {
-      const m = this.srcCommands({ dialect: file.dialect, family: dialectFamily(file.dialect), name }, t.name.text);
-      for (const d of t.chains) if (!m.has(d.name.text)) m.set(d.name.text, []);
-      for (const c of t.commands) {
-        if (!c.chain) continue;
-        if (!m.has(c.chain.text)) m.set(c.chain.text, []);
-        if (c.kind === 'append' || c.kind === 'insert') m.get(c.chain.text)!.push(c);
+      for (const cmd of byChain.get(chain)!) {
+        const target = cmd.rule?.target?.name.text;
+        const onPath = target !== undefined && ancestors.has(target);
+        if (!Converter.hasPhysdev(cmd) && !onPath) continue;
+        const r = translate(cmd, chain);
+        if (!r) continue;
+        c.rules.push(...r.nodes);
+        if (Converter.hasPhysdev(cmd)) this.moved.set(cmd, r);
       }
-    }
-  }
-
-  private copyChainToBridge(chainName: string, btb: TableBuilder, tableName: string, st: FileState): void {
-    const key = `${btb.family} ${tableName}`;
-    let done = this.bridgeCopied.get(key);
-    if (!done) this.bridgeCopied.set(key, (done = new Set()));
-    if (done.has(chainName)) return;
-    done.add(chainName);
-    const c = btb.chain(chainName);
-    for (const cmd of this.srcCommands(st, tableName).get(chainName) ?? []) {
-      const r = this.translateInBridge(cmd, btb, tableName, chainName, st);
-      if (r) c.rules.push(...r.nodes);
-      else c.rules.push({ kind: 'rule', stmts: [], disabled: cmd.text, origin: cmd.range });
     }
   }
 
@@ -408,7 +420,6 @@ export class Converter {
 /** Converts dumps (and ipset dumps) into one nft ruleset. */
 export function convertFiles(inputs: readonly ConvertInput[], opts: ConvertFileOptions = {}): ConversionResult {
   const conv = new Converter(opts);
-  if (opts.physdev === 'bridge') for (const i of inputs) conv.indexCommands(i.file, i.name);
   for (const i of inputs) conv.addFile(i);
   return conv.result();
 }
