@@ -144,7 +144,7 @@ const grammar = {
         { match: '(?<![\\w.])\\d+(?!\\w)', name: 'constant.numeric.integer.ipset' },
         { match: `(?<![\\w-])${words(['inet', 'inet6'])}(?![\\w-])`, name: 'constant.language.family.ipset' },
         { match: `(?<![\\w-])${words(protocols)}(?=:)`, name: 'constant.language.protocol.ipset' },
-        { match: '(?<![\\w-])\\d*[A-Za-z_][\\w.@+-]*', name: 'constant.other.ipset' },
+        { match: '(?<![\\w-])\\d*[A-Za-z_][\\w.@+-]*', name: 'string.unquoted.ipset' },
         { match: ',', name: 'punctuation.separator.comma.ipset' },
         { match: ':', name: 'punctuation.separator.port.ipset' },
         { match: '-', name: 'keyword.operator.range.ipset' },

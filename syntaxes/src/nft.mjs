@@ -743,9 +743,9 @@ const grammar = {
       ],
     },
     identifier: {
-      // anything else nft's scanner reads as a {string}: interface names, symbolic values
+      // anything else nft's scanner reads as a {string} (iif lo == iif "lo"): interface names, symbolic values
       match: `${IDENT}\\*?`,
-      name: 'constant.other.symbol.nft',
+      name: 'string.unquoted.nft',
     },
   },
 };
