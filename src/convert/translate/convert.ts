@@ -82,6 +82,14 @@ function ipPriority(table: string, chain: string): number {
 const IP_PRIO_NAMES: Record<number, string> = { [-300]: 'raw', [-150]: 'mangle', [-100]: 'dstnat', 0: 'filter', 50: 'security', 100: 'srcnat' };
 const BRIDGE_PRIO_NAMES: Record<number, string> = { [-300]: 'dstnat', [-200]: 'filter', 100: 'out', 300: 'srcnat' };
 
+/** nft accepts dstnat only on prerouting, srcnat only on postrouting, out only on output. */
+function prioName(name: string | undefined, hook: string): string | undefined {
+  if (name === 'dstnat' && hook !== 'prerouting') return undefined;
+  if (name === 'srcnat' && hook !== 'postrouting') return undefined;
+  if (name === 'out' && hook !== 'output') return undefined;
+  return name;
+}
+
 function bridgePriority(table: string, chain: string): number {
   if (table === 'nat') return chain === 'PREROUTING' ? -300 : chain === 'POSTROUTING' ? 300 : 100;
   return -200;
@@ -96,11 +104,11 @@ function baseChain(family: Family, table: string, chain: string, numeric: boolea
   }
   if (family === 'bridge') {
     const p = bridgePriority(table, chain);
-    return { type: 'filter', hook, priority: lit(numeric ? p : BRIDGE_PRIO_NAMES[p] ?? p) };
+    return { type: 'filter', hook, priority: lit(numeric ? p : prioName(BRIDGE_PRIO_NAMES[p], hook) ?? p) };
   }
   const type = table === 'nat' ? 'nat' : table === 'mangle' && chain === 'OUTPUT' ? 'route' : 'filter';
   const p = ipPriority(table, chain);
-  return { type, hook, priority: lit(numeric ? p : IP_PRIO_NAMES[p] ?? p) };
+  return { type, hook, priority: lit(numeric ? p : prioName(IP_PRIO_NAMES[p], hook) ?? p) };
 }
 
 // ---------------------------------------------------------------- one output table
