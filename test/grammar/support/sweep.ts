@@ -23,12 +23,17 @@ export interface SweepResult {
   lines: number;
   characters: number;
   leafCharacters: number;
+  /** Characters whose only leaf scope comes from a grammar's catch-all identifier rule. */
+  catchAllCharacters: number;
   invalid: InvalidToken[];
   unscoped: Map<string, number>;
   maxLineMs: number;
   slowestLine: string;
   linesOver10ms: number;
 }
+
+/** The scopes of the catch-all rules: any identifier no other rule recognised. */
+export const catchAllScopes = new Set(['string.unquoted.nft', 'constant.language.symbol.iptables-save', 'string.unquoted.ipset']);
 
 export function leafPercent(r: SweepResult): number {
   return r.characters === 0 ? 100 : (100 * r.leafCharacters) / r.characters;
@@ -44,6 +49,7 @@ export function sweep(grammar: IGrammar, documents: SweepDocument[]): SweepResul
     lines: 0,
     characters: 0,
     leafCharacters: 0,
+    catchAllCharacters: 0,
     invalid: [],
     unscoped: new Map(),
     maxLineMs: 0,
@@ -68,6 +74,7 @@ export function sweep(grammar: IGrammar, documents: SweepDocument[]): SweepResul
         if (visible === 0) continue;
         result.characters += visible;
         if (hasLeafScope(token.scopes)) result.leafCharacters += visible;
+        if (token.scopes.some((s) => catchAllScopes.has(s))) result.catchAllCharacters += visible;
         else {
           const key = token.text.trim();
           result.unscoped.set(key, (result.unscoped.get(key) ?? 0) + 1);
@@ -82,7 +89,8 @@ export function describeSweep(label: string, r: SweepResult): string {
   const top = [...r.unscoped.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([t, n]) => `${JSON.stringify(t)}x${n}`);
   return (
     `${label}: ${r.documents} files, ${r.lines} lines, invalid tokens ${r.invalid.length}, ` +
-    `leaf scope ${leafPercent(r).toFixed(2)}% of ${r.characters} chars, max line ${r.maxLineMs.toFixed(2)} ms (${r.slowestLine}), ` +
+    `leaf scope ${leafPercent(r).toFixed(2)}% of ${r.characters} chars ` +
+    `(${((100 * r.catchAllCharacters) / Math.max(1, r.characters)).toFixed(2)}% only by the catch-all identifier rule), max line ${r.maxLineMs.toFixed(2)} ms (${r.slowestLine}), ` +
     `lines over 10 ms: ${r.linesOver10ms}` +
     (top.length ? `\n      most frequent unscoped text: ${top.join(' ')}` : '')
   );
