@@ -97,6 +97,20 @@ describe('grammar files', function () {
     });
   }
 
+  it('tokenTypes in package.json name scopes the grammars emit', function () {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+    for (const g of manifest.contributes.grammars as { path: string; tokenTypes?: Record<string, string> }[]) {
+      const names = new Set<string>();
+      walk(JSON.parse(readFileSync(join(repoRoot, g.path), 'utf8')), (rule) => {
+        if (typeof rule.name === 'string') rule.name.split(/\s+/).forEach((n) => names.add(n));
+      });
+      for (const [scope, type] of Object.entries(g.tokenTypes ?? {})) {
+        assert.ok(names.has(scope), `${g.path} never emits ${scope}`);
+        assert.ok(['string', 'comment', 'other'].includes(type));
+      }
+    }
+  });
+
   it('package.json contributes one grammar per language, each language with a configuration', function () {
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
     const languages: { id: string; configuration?: string }[] = manifest.contributes.languages;
