@@ -5,6 +5,7 @@
 import type { Range } from '../ast/common';
 import type { Expr, SetDecl } from '../ast/nft';
 import { lit } from './nft-build';
+import type { IpsetFile } from '../ipset/ast';
 
 /** One `create` line of an ipset dump with its `add` lines. */
 export interface IpsetInfo {
@@ -138,4 +139,82 @@ export function setDeclOf(info: IpsetInfo, origin?: Range): { decl?: SetDecl; pr
   if (info.options.comment === true) decl.comment = info.name;
   if (origin) decl.origin = origin;
   return { decl, problems };
+}
+
+/**
+ * The sets an `ipset save` / `ipset restore` file leaves behind, replaying its commands
+ * (create, add, del, flush, destroy, swap, rename) in order.
+ */
+export function ipsetsFromFile(file: IpsetFile, source?: string): IpsetInfo[] {
+  interface Mutable {
+    name: string;
+    type: string;
+    family: 'inet' | 'inet6';
+    elements: { parts: string[]; options: string[]; range?: Range; key: string }[];
+    options: Record<string, string | true>;
+    range?: Range;
+    source?: string;
+  }
+  const sets = new Map<string, Mutable>();
+  for (const c of file.commands) {
+    switch (c.kind) {
+      case 'create': {
+        const options: Record<string, string | true> = {};
+        for (const o of c.options) options[o.name.text] = o.value ? o.value.text : true;
+        const m: Mutable = { name: c.name.text, type: c.type.text, family: c.family ?? 'inet', elements: [], options, range: c.range };
+        if (source !== undefined) m.source = source;
+        sets.set(c.name.text, m);
+        break;
+      }
+      case 'add': {
+        const s = sets.get(c.name.text);
+        if (!s || !c.element) break;
+        const parts = c.element.parts.map((p) => (p.protocol && !p.text.includes(':') ? `${p.protocol}:${p.text}` : p.text));
+        const key = parts.join(',');
+        if (s.elements.some((e) => e.key === key)) break;
+        const options = c.options.map((o) => (o.value ? `${o.name.text} ${o.value.text}` : o.name.text));
+        s.elements.push({ parts, options, range: c.range, key });
+        break;
+      }
+      case 'del': {
+        const s = sets.get(c.name.text);
+        if (!s || !c.element) break;
+        const key = c.element.parts.map((p) => p.text).join(',');
+        s.elements = s.elements.filter((e) => e.key !== key);
+        break;
+      }
+      case 'flush':
+        if (c.name) {
+          const s = sets.get(c.name.text);
+          if (s) s.elements = [];
+        } else for (const s of sets.values()) s.elements = [];
+        break;
+      case 'destroy':
+        if (c.name) sets.delete(c.name.text);
+        else sets.clear();
+        break;
+      case 'swap': {
+        if (!c.name || !c.other) break;
+        const a = sets.get(c.name.text);
+        const b = sets.get(c.other.text);
+        if (a && b) {
+          sets.set(c.name.text, { ...b, name: c.name.text });
+          sets.set(c.other.text, { ...a, name: c.other.text });
+        }
+        break;
+      }
+      case 'rename': {
+        if (!c.name || !c.other) break;
+        const a = sets.get(c.name.text);
+        if (a) {
+          sets.delete(c.name.text);
+          sets.set(c.other.text, { ...a, name: c.other.text });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return [...sets.values()].map((s) => ({ ...s, elements: s.elements.map(({ parts, options, range }) => (range ? { parts, options, range } : { parts, options })) }));
 }
