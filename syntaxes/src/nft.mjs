@@ -112,6 +112,8 @@ const statementParameters = [
   'used', 'to', 'with', 'fully-random', 'random', 'persistent', 'port', 'num', 'bypass', 'fanout', 'mod', 'seed', 'offset',
   'wscale', 'mss', 'maxseg', 'timestamp', 'sack-perm', 'sack-permitted', 'netmap', 'addr', 'inc', 'check',
   'match', 'target', 'loose', 'skip', 'in', 'out', 'spnum', 'reqid', 'spi', 'ttl', 'version', 'tos', 'path',
+  // tunnel object blocks: vxlan { gbp 200 }, geneve { class 0x1 opt-type 0x1 data "..." }, erspan { ... }
+  'gbp', 'class', 'opt-type', 'index', 'dir', 'hwid',
 ];
 const keywords = [
   'type', 'typeof', 'hook', 'priority', 'policy', 'device', 'devices', 'flags', 'comment', 'size', 'timeout',
@@ -185,6 +187,8 @@ export const symbolicConstants = [
   'fast-binding-advertisement', 'experimental-mobility-header', 'home-agent-switch-message',
   // meta priority (tc handles)
   'root',
+  // export / monitor formats
+  'json', 'xml', 'vm',
 ];
 // Protocol and ether-type names used as values (meta l4proto tcp, ether type vlan).
 export const protocolNames = [
@@ -192,7 +196,7 @@ export const protocolNames = [
   'dccp', 'ah', 'esp', 'comp', 'gre', 'gretap', 'vxlan', 'geneve', 'ipip', 'ipv4', 'ipv6', 'ipencap', 'egp', 'pup',
   'idp', 'tp', 'rsvp', 'pim', 'ipcomp', 'vrrp', 'l2tp', 'ospf', 'mpls-in-ip', 'hbh', 'frag', 'dst', 'mh', 'rt', 'srh',
   'th', 'ipv6-route', 'ipv6-frag', 'ipv6-nonxt', 'ipv6-opts', 'xtp', 'ddp', 'mobility-header', 'fc', 'manet', 'hip',
-  'shim6', 'wesp', 'rohc', 'ethernet', 'ax.25', 'ipx', 'encap', 'isis',
+  'shim6', 'wesp', 'rohc', 'ethernet', 'ax.25', 'ipx', 'encap', 'isis', 'erspan',
 ];
 const units = ['second', 'minute', 'hour', 'day', 'week'];
 const byteUnits = ['bytes', 'kbytes', 'mbytes', 'gbytes'];
