@@ -73,8 +73,8 @@ export function sweep(grammar: IGrammar, documents: SweepDocument[]): SweepResul
         const visible = token.text.replace(/\s/g, '').length;
         if (visible === 0) continue;
         result.characters += visible;
-        if (hasLeafScope(token.scopes)) result.leafCharacters += visible;
         if (token.scopes.some((s) => catchAllScopes.has(s))) result.catchAllCharacters += visible;
+        if (hasLeafScope(token.scopes)) result.leafCharacters += visible;
         else {
           const key = token.text.trim();
           result.unscoped.set(key, (result.unscoped.get(key) ?? 0) + 1);
