@@ -123,7 +123,10 @@ const chainTypes = ['filter', 'nat', 'route'];
 const hooks = ['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress', 'egress'];
 const priorityNames = ['raw', 'mangle', 'dstnat', 'filter', 'security', 'srcnat', 'out', 'conntrack'];
 const verdicts = ['accept', 'drop', 'continue', 'return'];
-const flagValues = ['interval', 'constant', 'dynamic', 'offload', 'dormant', 'owner', 'persist', 'eval', 'performance', 'memory'];
+const flagValues = [
+  'interval', 'constant', 'dynamic', 'timeout', 'offload', 'dormant', 'owner', 'persist', 'eval', 'bypass', 'fanout',
+  'random', 'fully-random', 'persistent', 'all', 'skuid', 'ether',
+];
 export const datatypes = [
   'ipv4_addr', 'ipv6_addr', 'ether_addr', 'inet_proto', 'inet_service', 'inet_type', 'mark', 'ifname', 'iface_index',
   'iface_type', 'verdict', 'integer', 'string', 'bitmask', 'boolean', 'ether_type', 'arp_op', 'icmp_type', 'icmp_code',
@@ -439,6 +442,19 @@ const grammar = {
           },
         },
         {
+          // flags dynamic, timeout / flags dormant / queue flags bypass,fanout
+          match: `${B}(flags)\\s+(${words(flagValues)}${E}(?:\\s*,\\s*${words(flagValues)}${E})*)`,
+          captures: {
+            1: { name: 'keyword.other.nft' },
+            2: {
+              patterns: [
+                { match: ',', name: 'punctuation.separator.comma.nft' },
+                { match: '[\\w-]+', name: 'constant.language.flag.nft' },
+              ],
+            },
+          },
+        },
+        {
           match: `${B}(policy)\\s+(${words(['performance', 'memory'])})${E}`,
           captures: {
             1: { name: 'keyword.other.nft' },
@@ -714,7 +730,7 @@ const grammar = {
         { match: w(chainTypes), name: 'support.type.chain-type.nft' },
         { match: w(without(datatypes, ['time', 'day', 'hour', 'counter', 'quota', 'limit', 'synproxy', 'secmark', 'queue', 'tproxy', 'hash', 'mark', 'realm', 'dscp', 'ecn'])), name: 'support.type.datatype.nft' },
         { match: w(['sport', 'dport', 'saddr', 'daddr', 'protocol', 'l4proto', 'nfproto']), name: 'support.variable.field.nft' },
-        { match: w(without([...symbolicConstants, ...flagValues, ...priorityNames], families)), name: 'constant.language.nft' },
+        { match: w(without([...symbolicConstants, ...flagValues, 'performance', 'memory', ...priorityNames], families)), name: 'constant.language.nft' },
         { match: w([...protocolNames, ...families]), name: 'constant.language.protocol.nft' },
         { match: w(['and', 'or', 'xor', 'not', 'lshift', 'rshift', 'eq', 'ne', 'lt', 'gt', 'le', 'ge']), name: 'keyword.operator.wordlike.nft' },
         { match: w(['map', 'vmap']), name: 'keyword.operator.wordlike.map.nft' },
