@@ -37,22 +37,16 @@ import type {
 } from '../ast/nft';
 import type { NftCode } from './codes';
 import { printExpr } from './printer';
-import * as T from './lexer';
-import {
-  BINOP_WORDS,
-  EXPR_HEADS,
-  FAMILIES,
-  KEYWORD_STMTS,
-  META_UNQUALIFIED,
-  PAYLOAD_PROTOCOLS,
-  RELOP_WORDS,
-  STMT_KEYWORDS,
-  TUNNEL_PROTOCOLS,
-  UNIT_WORD,
-  VERBS,
-  VERDICTS,
-  type KeywordStmtSpec,
+import * as lexerModule from './lexer';
+import * as vocabularyModule from './vocabulary';
+import type {
+  KeywordStmtSpec,
 } from './vocabulary';
+
+// Plain copies of the imported tables: module namespace objects compiled to CommonJS read
+// every export through a getter, which is measurable in this hot loop.
+const T = { ...lexerModule } as typeof lexerModule;
+const { BINOP_WORDS, EXPR_HEADS, FAMILIES, KEYWORD_STMTS, META_UNQUALIFIED, PAYLOAD_PROTOCOLS, RELOP_WORDS, STMT_KEYWORDS, TUNNEL_PROTOCOLS, UNIT_WORD, VERBS, VERDICTS } = { ...vocabularyModule };
 
 /** A token that passed a type check (branded so a failed check does not narrow a token to `never`). */
 type Tok = IToken & { readonly __checked: unique symbol };
@@ -1471,30 +1465,8 @@ export class NftParser {
     const head = this.next();
     const path = [head.image];
     const range = (): Range => this.rangeFrom(head);
-    const fieldWord = (): boolean => {
-      const n = this.peek();
-      if (!this.is(n, T.Word) || this.isFieldStop(n.image)) return false;
-      this.i++;
-      let w = n.image;
-      // indexed fields: `addr[1]`, `sid[1]`
-      if (this.is(this.peek(), T.LBracket) && this.glued(n, this.peek())) {
-        const open = this.next();
-        const idx = this.expect(T.NumberWord, 'an index');
-        this.expect(T.RBracket, "']'");
-        w += `${open.image}${idx.image}]`;
-      }
-      path.push(w);
-      return true;
-    };
-    const optional = (words: readonly string[]): boolean => {
-      const n = this.peek();
-      if (this.is(n, T.Word) && words.includes(n.image)) {
-        this.i++;
-        path.push(n.image);
-        return true;
-      }
-      return false;
-    };
+    const fieldWord = (): boolean => this.selectorField(path);
+    const optional = (words: readonly string[]): boolean => this.selectorOptional(path, words);
     switch (head.image) {
       case 'meta':
         if (!fieldWord()) this.errorAt(this.peek(), 'nft-expected-value', 'expected a meta key');
@@ -1570,6 +1542,32 @@ export class NftParser {
     fieldWord();
     if (head.image === 'arp' && (path[1] === 'saddr' || path[1] === 'daddr')) optional(['ip', 'ether', 'ip6']);
     return { kind: 'selector', path, range: range() };
+  }
+
+  /** The next field word of a selector path, with a glued index (`addr[1]`, `sid[1]`). */
+  private selectorField(path: string[]): boolean {
+    const n = this.peek();
+    if (!this.is(n, T.Word) || this.isFieldStop(n.image)) return false;
+    this.i++;
+    let w = n.image;
+    if (this.is(this.peek(), T.LBracket) && this.glued(n, this.peek())) {
+      const open = this.next();
+      const idx = this.expect(T.NumberWord, 'an index');
+      this.expect(T.RBracket, "']'");
+      w += `${open.image}${idx.image}]`;
+    }
+    path.push(w);
+    return true;
+  }
+
+  private selectorOptional(path: string[], words: readonly string[]): boolean {
+    const n = this.peek();
+    if (this.is(n, T.Word) && words.includes(n.image)) {
+      this.i++;
+      path.push(n.image);
+      return true;
+    }
+    return false;
   }
 
   /** A word that cannot be a field name: the next statement, an operator word or a value keyword. */
