@@ -1,6 +1,7 @@
 import type { CliIO } from './io';
 import { snapshotCommand } from './snapshot';
 import { fmtCommand } from './fmt';
+import { checkCommand } from './check';
 
 export interface CliCommand {
   readonly name: string;
@@ -18,4 +19,5 @@ export interface CliCommand {
 export const commands: CliCommand[] = [
   snapshotCommand,
   fmtCommand,
+  checkCommand,
 ];
