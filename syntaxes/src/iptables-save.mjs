@@ -163,7 +163,7 @@ export const moduleOptions = {
 };
 
 export const knownOptions = [...new Set(Object.values(moduleOptions).flat())];
-const interfaceOptions = ['-i', '--in-interface', '-o', '--out-interface', '--physdev-in', '--physdev-out', '--logical-in', '--logical-out'];
+const interfaceOptions = ['-i', '--in-interface', '-o', '--out-interface', '--physdev-in', '--physdev-out', '--logical-in', '--logical-out', '--oif'];
 const textOptions = ['--comment', '--log-prefix', '--nflog-prefix', '--ulog-prefix', '--string', '--selctx', '--hashlimit-name', '--name', '--label', '--nfacct-name'];
 const setOptions = ['--match-set', '--add-set', '--del-set', '--map-set'];
 // Lower-case constants with a fixed meaning in option arguments.
