@@ -90,7 +90,8 @@ export const cluster: MatchTranslator = {
     const bits: number[] = [];
     for (let i = 0; i < 32; i++) if (mask & 2 ** i) bits.push(i);
     const inv = (node ?? nodemask)!.negated;
-    const value = bits.length === 1 ? `${inv ? '!=' : 'eq'} ${bits[0]! + 1}` : `${inv ? '!= ' : ''}{ ${bits.join(', ')} }`;
+    // Node N is hash value N-1 (xt_cluster: node_mask bit i ↔ hash i); the reference prints N for single nodes.
+    const value = bits.length === 1 ? `${inv ? '!=' : 'eq'} ${bits[0]}` : `${inv ? '!= ' : ''}{ ${bits.join(', ')} }`;
     return [raw(`jhash ct original saddr mod ${n} seed ${hexOf(s)} ${value}`, m.range), raw('meta pkttype set host', m.range)];
   },
 };
