@@ -61,8 +61,11 @@ function isImpliedDependency(s: Stmt, later: Stmt[]): boolean {
   const path = selectorPath(s.left);
   const value = literalText(s.right);
   if (!path || value === undefined) return false;
-  const heads = later.flatMap((x) => (x.kind === 'relational' || x.kind === 'assign' ? [x.left] : x.kind === 'expr' && x.expr.kind === 'map' ? [x.expr.key] : [])).map((e) => (e.kind === 'selector' ? e.path[0] : undefined));
-  const next = heads.find((h) => h !== undefined);
+  // only when the statement that depends on it comes right after
+  const following = later[0];
+  const lhs = following?.kind === 'relational' || following?.kind === 'assign' ? following.left : following?.kind === 'expr' && following.expr.kind === 'map' ? following.expr.key : undefined;
+  const first = lhs?.kind === 'concat' ? lhs.parts[0] : lhs;
+  const next = first?.kind === 'selector' ? first.path[0] : undefined;
   if (!next) return false;
   if (path === 'meta l4proto' || path === 'ip protocol' || path === 'ip6 nexthdr') {
     const l4 = L4_OF_HEAD[next];
@@ -92,6 +95,10 @@ function isMarkSelector(e: Expr): boolean {
   return e.kind === 'selector' && ['meta mark', 'ct mark', 'mark'].includes(e.path.join(' '));
 }
 
+function involvesMark(e: Expr): boolean {
+  return isMarkSelector(e) || (e.kind === 'binop' && (involvesMark(e.left) || involvesMark(e.right)));
+}
+
 function canonicalSelector(e: Expr): Expr {
   if (e.kind !== 'selector') return e;
   if (e.path.length === 2 && e.path[0] === 'meta' && META_PRINTED_BARE.has(e.path[1]!)) return { ...e, path: [e.path[1]!] };
@@ -105,8 +112,12 @@ function canonicalExpr(e: Expr, markValues: boolean): Expr {
     case 'selector':
       return canonicalSelector(e);
     case 'binop': {
-      const mark = markValues || isMarkSelector(e.left) || isMarkSelector(e.right);
-      const b = { ...e, left: canonicalExpr(e.left, mark), right: canonicalExpr(e.right, mark) };
+      // mark-typed when an operand is a mark, or when constants are combined in a mark context;
+      // shift amounts are plain numbers
+      const constants = e.left.kind !== 'selector' && e.right.kind !== 'selector' && e.left.kind !== 'binop' && e.right.kind !== 'binop';
+      const mark = involvesMark(e.left) || involvesMark(e.right) || (markValues && constants);
+      const shift = e.op === '<<' || e.op === '>>';
+      const b = { ...e, left: canonicalExpr(e.left, mark), right: canonicalExpr(e.right, mark && !shift) };
       delete b.spelling;
       return b;
     }
@@ -155,7 +166,9 @@ function canonicalStmt(s: Stmt): Stmt {
       const left = canonicalExpr(s.left, false);
       const mark = isMarkSelector(left) || (left.kind === 'binop' && isMarkSelector(left.left));
       const right = numericValue(selectorPath(left), sortFlags(left, canonicalExpr(s.right, mark)));
-      const op = s.op === '==' && left.kind !== 'binop' ? undefined : s.op;
+      // `==` is implicit, except on a bitmask (where the bare form tests bits) and after a binop
+      const bitmask = left.kind === 'selector' && FLAG_BITS[left.path.join(' ')] !== undefined;
+      const op = s.op === '==' && left.kind !== 'binop' && !bitmask ? undefined : s.op;
       const r: Stmt = { ...s, left, right };
       delete r.spelling;
       if (op) r.op = op;
