@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { CORE_SOURCES, fetchNamespaceRulesets, inNamespace, listNamespaces, loadSshConfig, resolveSshEndpoint, RULESET_SOURCES, SshRunner, toShellLine } from '../src/remote';
+import { CORE_SOURCES, fetchNamespaceRulesets, inNamespace, listNamespaces, loadSshConfig, LocalRunner, resolveSshEndpoint, RULESET_SOURCES, SshRunner, toShellLine, type CommandRunner } from '../src/remote';
 import { cleanupEverything } from '../test/e2e/fixtures/cleanup';
 import { addNamespace, corpusFile, loadIntoNamespace, removeNamespace } from '../test/e2e/fixtures/netns';
 import { SSH_ALIAS, SshdFixture } from '../test/e2e/fixtures/sshd';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     const interaction = { trustHostKey: async () => false };
 
     /** The tree's refresh: list, then every source of every namespace, on one connection. */
-    const refresh = async (runner: SshRunner): Promise<number> => {
+    const refresh = async (runner: CommandRunner): Promise<number> => {
       const listing = await listNamespaces(runner);
       let bytes = 0;
       await Promise.all(
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       return bytes + listed * 0;
     };
 
-    const results: Record<string, number[]> = { cold: [], warm: [], seq: [], par4: [] };
+    const results: Record<string, number[]> = { local: [], cold: [], warm: [], seq: [], par4: [] };
     let bytesSeen = 0;
     const warmRunner = new SshRunner({ endpoint, interaction });
     await warmRunner.connect();
@@ -114,8 +114,10 @@ async function main(): Promise<void> {
       const w = await time(() => refresh(warmRunner));
       results.warm!.push(w.ms);
       bytesSeen = w.bytes;
+      results.local!.push((await time(() => refresh(new LocalRunner({ maxParallel: 8 })))).ms);
     }
     await warmRunner.dispose();
+    console.log(`ssh2 runs done (warm median ${(median(results.warm!) / 1000).toFixed(2)} s); OpenSSH runs take minutes...`);
     for (let r = 0; r < SSH_RUNS; r++) {
       results.par4!.push((await time(() => perProcess(4))).ms);
       results.seq!.push((await time(() => perProcess(1))).ms);
@@ -130,6 +132,7 @@ async function main(): Promise<void> {
     row('one ssh2 connection, 8 channels, incl. handshake (cold)', 'cold');
     row('`ssh host cmd` per fetch, 4 in parallel', 'par4');
     row('`ssh host cmd` per fetch, sequential', 'seq');
+    row('floor: same commands locally (child_process, 8 at once)', 'local');
   } finally {
     for (const n of names) await removeNamespace(n);
     await sshd.dispose();
