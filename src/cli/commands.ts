@@ -2,6 +2,8 @@ import type { CliIO } from './io';
 import { snapshotCommand } from './snapshot';
 import { fmtCommand } from './fmt';
 import { checkCommand } from './check';
+import { convertCommand } from './convert';
+import { translateCommands } from './translate';
 
 export interface CliCommand {
   readonly name: string;
@@ -20,4 +22,6 @@ export const commands: CliCommand[] = [
   snapshotCommand,
   fmtCommand,
   checkCommand,
+  convertCommand,
+  ...translateCommands,
 ];

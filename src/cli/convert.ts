@@ -1,0 +1,189 @@
+// nflens convert: iptables/ip6tables/ebtables/arptables dumps (+ ipset dumps) → native nft.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Diagnostic } from '../convert/ast/common';
+import type { Dialect } from '../convert/ast/iptables';
+import { detectFormat, type RulesetFormat } from '../convert/detect';
+import { parseIpset } from '../convert/ipset';
+import { parseIptablesSave } from '../convert/iptables';
+import { convertFiles, type ConvertInput, type FileDiagnostic } from '../convert/translate/convert';
+import { ipsetsFromFile, type IpsetInfo } from '../convert/translate/sets';
+import type { CliCommand } from './commands';
+import { EXIT, UsageError, formatDiagnostic, type CliIO } from './io';
+
+const help = `Usage: nflens convert FILE... [options]
+
+Converts iptables-save, ip6tables-save, ebtables-save and arptables-save dumps (formats
+detected per file; FILE - reads standard input) into one native nft ruleset on stdout.
+ipset dumps given as FILE or with --ipset, or found beside an input (X.ipset-save next to
+X.iptables-save), declare the sets that -m set matches use.
+
+Options:
+  --ipset FILE              an \`ipset save\` dump (repeatable)
+  --style ruleset|script    nested tables like \`nft list ruleset\` (default), or add commands
+                            like iptables-restore-translate
+  --flush                   ruleset style: start with \`flush ruleset\`
+  --merge inet              iptables + ip6tables dumps of one namespace → one inet table per
+                            table, rules identical in both families emitted once
+  --physdev comment|bridge  -m physdev rules: keep as comments with a diagnostic (default), or
+                            rewrite them into a bridge-family table
+  --counters, --no-counters keep \`counter\` on every rule (default) or drop it
+  --keep-counters           carry [packets:bytes] into \`counter packets N bytes M\`
+  --json                    print { "output", "diagnostics", "rules" } instead of the ruleset
+
+Diagnostics go to stderr as FILE:LINE:COL: severity: message [code]
+(codes: docs/diagnostics.md).
+
+Exit status: 0 every rule translated; 1 some rule approximated or unsupported; 2 bad
+arguments, unreadable or empty files, input that is not a supported dump, syntax errors.
+`;
+
+const DIALECT: Partial<Record<RulesetFormat, Dialect>> = {
+  'iptables-save': 'iptables',
+  'ip6tables-save': 'ip6tables',
+  'ebtables-save': 'ebtables',
+  'arptables-save': 'arptables',
+};
+
+async function readInput(file: string, io: CliIO): Promise<Buffer> {
+  if (file !== '-') return readFileSync(file);
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks);
+}
+
+/** `compute.iptables-save` → `compute.ipset-save` (and `.ipset`) in the same directory. */
+function ipsetBeside(file: string): string | undefined {
+  const stem = basename(file).replace(/\.(ip6?tables|ebtables|arptables)(-save|-restore)?$|\.rules$|\.v[46]$/, '');
+  if (stem === basename(file)) return undefined;
+  for (const ext of ['.ipset-save', '.ipset']) {
+    const p = join(dirname(file), stem + ext);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function positionless(message: string, code: string): Diagnostic {
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code, message };
+}
+
+export const convertCommand: CliCommand = {
+  name: 'convert',
+  summary: 'convert iptables/ip6tables/ebtables/arptables + ipset dumps to native nft',
+  help,
+  async run(args: readonly string[], io: CliIO): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...args],
+        allowPositionals: true,
+        options: {
+          ipset: { type: 'string', multiple: true },
+          style: { type: 'string' },
+          merge: { type: 'string' },
+          physdev: { type: 'string' },
+          counters: { type: 'boolean' },
+          'no-counters': { type: 'boolean' },
+          'keep-counters': { type: 'boolean' },
+          flush: { type: 'boolean' },
+          json: { type: 'boolean' },
+        },
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const v = parsed.values;
+    const files = parsed.positionals;
+    if (files.length === 0) throw new UsageError('expected at least one FILE');
+    if (v.style !== undefined && v.style !== 'ruleset' && v.style !== 'script') throw new UsageError(`--style takes ruleset or script, not '${v.style}'`);
+    if (v.merge !== undefined && v.merge !== 'inet') throw new UsageError(`--merge takes inet, not '${v.merge}'`);
+    if (v.physdev !== undefined && v.physdev !== 'comment' && v.physdev !== 'bridge') throw new UsageError(`--physdev takes comment or bridge, not '${v.physdev}'`);
+    if (v.counters && v['no-counters']) throw new UsageError('--counters and --no-counters contradict each other');
+    if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be given only once');
+
+    const problems: FileDiagnostic[] = [];
+    let bad = false;
+    const inputs: ConvertInput[] = [];
+    const ipsets: IpsetInfo[] = [];
+    const ipsetFiles = new Set<string>();
+    const readIpset = (path: string, text: string) => {
+      const f = parseIpset(text);
+      for (const d of f.diagnostics) problems.push({ ...d, file: path });
+      if (f.diagnostics.some((d) => d.severity === 'error')) bad = true;
+      ipsets.push(...ipsetsFromFile(f, path));
+      ipsetFiles.add(path);
+    };
+    for (const path of v.ipset ?? []) {
+      try {
+        readIpset(path, readFileSync(path, 'utf8'));
+      } catch (e) {
+        io.stderr.write(`nflens convert: cannot read ${path}: ${(e as Error).message}\n`);
+        return EXIT.usage;
+      }
+    }
+    for (const file of files) {
+      const name = file === '-' ? '<stdin>' : file;
+      let buf: Buffer;
+      try {
+        buf = await readInput(file, io);
+      } catch (e) {
+        io.stderr.write(`nflens convert: cannot read ${name}: ${(e as Error).message}\n`);
+        return EXIT.usage;
+      }
+      if (buf.includes(0)) {
+        problems.push({ ...positionless(`${name} is a binary file, not a ruleset dump`, 'rule-not-parsed'), file: name });
+        bad = true;
+        continue;
+      }
+      const text = buf.toString('utf8');
+      if (text.trim() === '') {
+        problems.push({ ...positionless(`${name} is empty`, 'rule-not-parsed'), file: name });
+        bad = true;
+        continue;
+      }
+      const format = detectFormat(text, file === '-' ? undefined : file);
+      if (format === 'ipset') {
+        readIpset(name, text);
+        continue;
+      }
+      const dialect = format ? DIALECT[format] : undefined;
+      if (!dialect) {
+        problems.push({ ...positionless(format === 'nft' ? `${name} is already nft; nothing to convert (try nflens fmt or nflens check)` : `cannot tell the format of ${name}: expected an iptables-save, ip6tables-save, ebtables-save, arptables-save or ipset save dump`, 'rule-not-parsed'), file: name });
+        bad = true;
+        continue;
+      }
+      const parsedFile = parseIptablesSave(text, { dialect });
+      if (parsedFile.diagnostics.some((d) => d.severity === 'error')) bad = true;
+      inputs.push({ file: parsedFile, name });
+      if (file !== '-') {
+        const beside = ipsetBeside(file);
+        if (beside && !ipsetFiles.has(beside) && !files.includes(beside)) {
+          try {
+            readIpset(beside, readFileSync(beside, 'utf8'));
+          } catch {
+            // not readable: the sets are inferred, with a warning per set
+          }
+        }
+      }
+    }
+    const r = convertFiles(inputs, {
+      style: v.style as 'ruleset' | 'script' | undefined,
+      merge: v.merge as 'inet' | undefined,
+      physdev: v.physdev as 'comment' | 'bridge' | undefined,
+      counters: !v['no-counters'],
+      keepCounters: !!v['keep-counters'],
+      flushRuleset: !!v.flush,
+      ipsets,
+    });
+    const diagnostics = [...problems, ...r.diagnostics];
+    if (v.json) {
+      io.stdout.write(JSON.stringify({ output: r.output, diagnostics, rules: r.rules }, null, 2) + '\n');
+    } else {
+      io.stdout.write(r.output);
+    }
+    for (const d of diagnostics) io.stderr.write(formatDiagnostic(d.file ?? '<input>', d) + '\n');
+    if (bad || inputs.length === 0) return EXIT.usage;
+    return r.rules.every((o) => o.outcome === 'translated') ? EXIT.ok : EXIT.findings;
+  },
+};
