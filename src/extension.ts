@@ -1,6 +1,7 @@
 // Entry point of the extension: wires the pieces together, nothing else.
 import * as vscode from 'vscode';
 import { registerLanguageFeatures } from './language';
+import { registerConversionView } from './views/conversion';
 import { registerNodesView } from './views/nodes';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -8,6 +9,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(output);
   registerNodesView(context);
   registerLanguageFeatures(context, output);
+  registerConversionView(context, output);
   output.info('Netfilter Lens activated');
 }
 
