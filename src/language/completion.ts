@@ -5,7 +5,6 @@
 import type { Position } from '../convert/ast/common';
 import type { Dialect } from '../convert/ast/iptables';
 import { allModules, coreOptions, findMatch, findTarget, implicitProtocolModule, STANDARD_VERDICTS, TABLES } from '../convert/iptables/index';
-import * as T from '../convert/nft/lexer';
 import { CTSTATE_DOCS, TABLE_DOCS, VERDICT_DOCS } from './iptables-docs';
 import type { NameOccurrence } from './model';
 import { CHAIN_TYPES, FAMILY_NAMES, FIELDS, SET_ITEMS, STATEMENT_STARTS, TABLE_ITEMS, TOP_LEVEL } from './nft-docs';
@@ -145,7 +144,7 @@ export function iptablesCompletions(dialect: Dialect, lines: readonly string[], 
 
 const SET_TYPES = ['ipv4_addr', 'ipv6_addr', 'ether_addr', 'inet_proto', 'inet_service', 'mark', 'ifname', 'iface_index', 'verdict', 'ct_state', 'time', 'day', 'hour'];
 const VERBS = new Set(['add', 'create', 'insert', 'replace', 'delete', 'destroy', 'flush', 'reset', 'list', 'rename']);
-const BREAKS = new Set([T.Newline, T.Semicolon, T.LCurly, T.RCurly]);
+const BREAKS = new Set(['newline', 'semicolon', 'lcurly', 'rcurly']);
 
 interface Block {
   kind: string;
@@ -159,11 +158,10 @@ function nftContext(tokens: NftTokens, offset: number): { blocks: Block[]; words
   let stmt: string[] = [];
   let last: string | undefined;
   for (const t of toks) {
-    if (t.startOffset + t.image.length >= offset && t.startOffset < offset) break; // the word being typed
-    if (t.startOffset >= offset) break;
+    if (t.start >= offset) break;
     last = t.image;
-    if (t.tokenType === T.Comment) continue;
-    if (t.tokenType === T.LCurly) {
+    if (t.kind === 'comment') continue;
+    if (t.kind === 'lcurly') {
       const first = VERBS.has(stmt[0] ?? '') ? stmt[1] : stmt[0];
       const kind = first === 'table' || first === 'chain' || first === 'set' || first === 'map' || first === 'flowtable' ? first : stmt.length ? 'expr' : 'block';
       let scope: string | undefined;
@@ -180,12 +178,12 @@ function nftContext(tokens: NftTokens, offset: number): { blocks: Block[]; words
       stmt = [];
       continue;
     }
-    if (t.tokenType === T.RCurly) {
+    if (t.kind === 'rcurly') {
       const closed = blocks.pop();
       if (closed?.kind !== 'expr') stmt = [];
       continue;
     }
-    if (BREAKS.has(t.tokenType)) {
+    if (BREAKS.has(t.kind)) {
       if (!blocks.length || blocks[blocks.length - 1]!.kind !== 'expr') stmt = [];
       continue;
     }

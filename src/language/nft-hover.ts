@@ -1,31 +1,30 @@
 /** Hover text for nft files: keywords and fields (from nft-docs.ts) and declared names. */
 import type { Position } from '../convert/ast/common';
-import type { IToken } from '../convert/nft/lexer';
-import * as T from '../convert/nft/lexer';
 import type { HoverResult } from './iptables-hover';
 import type { NameOccurrence } from './model';
 import { declarationsOf, nameAt, referencesOf } from './navigation';
 import { NFT_DOCS, type NftDoc } from './nft-docs';
 import type { NftTokens } from './nft-index';
+import type { Token } from './nft-scan';
 
 const UNQUALIFIED_META = new Set(['iifname', 'oifname', 'iif', 'oif', 'iiftype', 'oiftype', 'mark', 'skuid', 'skgid', 'nftrace', 'pkttype', 'cpu', 'iifgroup', 'oifgroup', 'cgroup', 'rtclassid', 'ibrname', 'obrname', 'time', 'day', 'hour']);
-const LINE_BREAKS = new Set([T.Newline, T.Semicolon, T.LCurly, T.RCurly]);
+const LINE_BREAKS = new Set(['newline', 'semicolon', 'lcurly', 'rcurly']);
 
 function render(word: string, doc: NftDoc): string {
   return `**${word}** — ${doc.text}${doc.example ? `\n\n\`\`\`nft\n${doc.example}\n\`\`\`` : ''}`;
 }
 
 /** The words before token `i` in the same statement, skipping earlier items of a comma list. */
-function wordsBefore(toks: readonly IToken[], i: number): string[] {
+function wordsBefore(toks: readonly Token[], i: number): string[] {
   const out: string[] = [];
   for (let k = i - 1; k >= 0; k--) {
     const t = toks[k]!;
-    if (LINE_BREAKS.has(t.tokenType)) break;
-    if (t.tokenType === T.Comma) {
+    if (LINE_BREAKS.has(t.kind)) break;
+    if (t.kind === 'comma') {
       k--; // the list item before the comma
       continue;
     }
-    if (t.tokenType === T.Word) out.unshift(t.image);
+    if (t.kind === 'word') out.unshift(t.image);
     else break;
     if (out.length >= 3) break;
   }
@@ -70,8 +69,8 @@ export function nftHover(tokens: NftTokens, names: readonly NameOccurrence[], po
   const toks = tokens.tokens;
   const i = tokens.indexAt(offset + 1) - 1;
   const t = toks[i];
-  if (!t || t.tokenType !== T.Word || t.startOffset + t.image.length < offset) return undefined;
+  if (!t || t.kind !== 'word' || t.start + t.image.length < offset) return undefined;
   const found = docFor(t.image, wordsBefore(toks, i));
   if (!found) return undefined;
-  return { markdown: render(t.image, found.doc), range: tokens.lines.range(t.startOffset, t.startOffset + t.image.length) };
+  return { markdown: render(t.image, found.doc), range: tokens.lines.range(t.start, t.start + t.image.length) };
 }

@@ -5,13 +5,12 @@
  */
 import type { Range } from '../convert/ast/common';
 import type { Chain, CommandStmt, Define, Flowtable, NftFile, ObjectDecl, Rule, SetDecl, Table, TableItem } from '../convert/ast/nft';
-import * as T from '../convert/nft/lexer';
-import type { IToken } from '../convert/nft/lexer';
+import { scanNft, type Token } from './nft-scan';
 import type { FoldRange, NameKind, NameOccurrence, OutlineKind, OutlineSymbol } from './model';
 import { comparePositions, LineIndex, shorten } from './text';
 
 const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
-const NAME_TYPES = new Set([T.Word, T.NumberWord, T.QuotedString, T.ColonAddress]);
+const NAME_TYPES = new Set(['word', 'string']);
 const OBJECT_STMTS = new Set(['counter', 'quota', 'limit', 'synproxy', 'secmark', 'tunnel']);
 const CT_OBJECTS = new Set(['helper', 'timeout', 'expectation']);
 
@@ -20,10 +19,10 @@ function unquote(image: string): string {
 }
 
 /** Range of a name token without its quotes. */
-function nameRange(lines: LineIndex, t: IToken): Range {
-  const quoted = t.tokenType === T.QuotedString;
-  const start = t.startOffset + (quoted ? 1 : 0);
-  const end = t.startOffset + t.image.length - (quoted ? 1 : 0);
+function nameRange(lines: LineIndex, t: Token): Range {
+  const quoted = t.kind === 'string';
+  const start = t.start + (quoted ? 1 : 0);
+  const end = t.start + t.image.length - (quoted ? 1 : 0);
   return lines.range(start, end);
 }
 
@@ -33,10 +32,10 @@ export function scopeOf(family: string | undefined, table: string): string {
 
 /** Tokens of the file (comments, newlines and punctuation included) with a lookup by offset. */
 export class NftTokens {
-  readonly tokens: IToken[];
+  readonly tokens: Token[];
 
   constructor(readonly lines: LineIndex) {
-    this.tokens = T.tokenizeNft(lines.text);
+    this.tokens = scanNft(lines.text);
   }
 
   /** Index of the first token starting at or after `offset`. */
@@ -45,7 +44,7 @@ export class NftTokens {
     let hi = this.tokens.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.tokens[mid]!.startOffset < offset) lo = mid + 1;
+      if (this.tokens[mid]!.start < offset) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -59,16 +58,16 @@ export class NftTokens {
     const end = this.lines.offset(range.end);
     const i = this.indexAt(end) - 1;
     const t = this.tokens[i];
-    if (!t || t.startOffset + t.image.length <= end) return range;
-    return { start: range.start, end: this.lines.position(t.startOffset + t.image.length) };
+    if (!t || t.start + t.image.length <= end) return range;
+    return { start: range.start, end: this.lines.position(t.start + t.image.length) };
   }
 
   /** Tokens from `start` up to the first `{`, newline, `;` or `}`: the header of a declaration or command. */
-  header(start: Range['start']): IToken[] {
-    const out: IToken[] = [];
+  header(start: Range['start']): Token[] {
+    const out: Token[] = [];
     for (let i = this.indexAt(this.lines.offset(start)); i < this.tokens.length; i++) {
       const t = this.tokens[i]!;
-      if (t.tokenType === T.LCurly || t.tokenType === T.Newline || t.tokenType === T.Semicolon || t.tokenType === T.RCurly || t.tokenType === T.Comment) break;
+      if (t.kind === 'lcurly' || t.kind === 'newline' || t.kind === 'semicolon' || t.kind === 'rcurly' || t.kind === 'comment') break;
       out.push(t);
     }
     return out;
@@ -76,18 +75,18 @@ export class NftTokens {
 }
 
 /** The last header token spelling `name`: for `chain input {`, `add chain inet t input {`, `ct helper ftp {`. */
-function declNameToken(tokens: NftTokens, range: Range | undefined, name: string): IToken | undefined {
+function declNameToken(tokens: NftTokens, range: Range | undefined, name: string): Token | undefined {
   if (!range) return undefined;
   const header = tokens.header(range.start);
   for (let i = header.length - 1; i >= 0; i--) {
     const t = header[i]!;
-    if (NAME_TYPES.has(t.tokenType) && unquote(t.image) === name) return t;
+    if (NAME_TYPES.has(t.kind) && unquote(t.image) === name) return t;
   }
   return undefined;
 }
 
 /** Family, table and object name tokens of a command header (`add rule inet t c ...`, `flush chain ip t c`). */
-function commandTokens(tokens: NftTokens, cmd: CommandStmt): { table?: IToken; name?: IToken } {
+function commandTokens(tokens: NftTokens, cmd: CommandStmt): { table?: Token; name?: Token } {
   if (!cmd.range) return {};
   const header = tokens.header(cmd.range.start);
   let i = cmd.implicit ? 0 : 1; // the verb
@@ -95,7 +94,7 @@ function commandTokens(tokens: NftTokens, cmd: CommandStmt): { table?: IToken; n
   if (header[i] && cmd.family && header[i]!.image === cmd.family) i++;
   const table = header[i];
   const name = header[i + 1];
-  const out: { table?: IToken; name?: IToken } = {};
+  const out: { table?: Token; name?: Token } = {};
   if (table && cmd.table !== undefined && unquote(table.image) === cmd.table) out.table = table;
   if (name && cmd.name !== undefined && unquote(name.image) === cmd.name) out.name = name;
   return out;
@@ -140,15 +139,15 @@ export function indexNft(file: NftFile, lines: LineIndex, tokens = new NftTokens
   /** Top-level items with their scope, for the token scan below. */
   const scopes: { start: number; end: number; scope: string }[] = [];
 
-  const declare = (kind: NameKind, name: string, scope: string, tok: IToken | undefined, declRange: Range | undefined, detail: string) => {
+  const declare = (kind: NameKind, name: string, scope: string, tok: Token | undefined, declRange: Range | undefined, detail: string) => {
     if (!tok) return;
     names.push({ kind, name, scope, range: nameRange(lines, tok), declaration: true, ...(declRange ? { declarationRange: tokens.widen(declRange) } : {}), detail });
   };
-  const refer = (kind: NameKind, name: string, scope: string, tok: IToken | undefined) => {
+  const refer = (kind: NameKind, name: string, scope: string, tok: Token | undefined) => {
     if (tok) names.push({ kind, name, scope, range: nameRange(lines, tok), declaration: false });
   };
 
-  const symbolFor = (kind: OutlineKind, name: string, detail: string, range: Range | undefined, tok: IToken | undefined, children: OutlineSymbol[] = []): OutlineSymbol | undefined => {
+  const symbolFor = (kind: OutlineKind, name: string, detail: string, range: Range | undefined, tok: Token | undefined, children: OutlineSymbol[] = []): OutlineSymbol | undefined => {
     if (!range) return undefined;
     range = tokens.widen(range);
     const selectionRange = tok ? nameRange(lines, tok) : { start: range.start, end: range.start };
@@ -194,7 +193,7 @@ export function indexNft(file: NftFile, lines: LineIndex, tokens = new NftTokens
     }
   };
 
-  const table = (t: Table, tok: IToken | undefined, range: Range | undefined): OutlineSymbol | undefined => {
+  const table = (t: Table, tok: Token | undefined, range: Range | undefined): OutlineSymbol | undefined => {
     const scope = scopeOf(t.family, t.name);
     declare('table', t.name, t.family, tok, range, `table ${t.family}`);
     const children: OutlineSymbol[] = [];
@@ -207,7 +206,7 @@ export function indexNft(file: NftFile, lines: LineIndex, tokens = new NftTokens
 
   /** Command-style items grouped by table, then by chain, so the Outline reads like a nested ruleset. */
   const commandTables = new Map<string, { table: OutlineSymbol; chains: Map<string, OutlineSymbol> }>();
-  const commandTable = (cmd: CommandStmt, tok: IToken | undefined, range: Range) => {
+  const commandTable = (cmd: CommandStmt, tok: Token | undefined, range: Range) => {
     const scope = scopeOf(cmd.family, cmd.table ?? '');
     let entry = commandTables.get(scope);
     if (!entry) {
@@ -312,7 +311,7 @@ export function indexNft(file: NftFile, lines: LineIndex, tokens = new NftTokens
     }
   }
 
-  function tableItemSymbol(decl: Chain | SetDecl | Flowtable | ObjectDecl, tok: IToken | undefined, range: Range): OutlineSymbol | undefined {
+  function tableItemSymbol(decl: Chain | SetDecl | Flowtable | ObjectDecl, tok: Token | undefined, range: Range): OutlineSymbol | undefined {
     switch (decl.kind) {
       case 'chain': return symbolFor('chain', decl.name, chainDetail(decl), range, tok, rulesOutline(decl.rules));
       case 'set':
@@ -347,33 +346,33 @@ function scanReferences(tokens: NftTokens, scopes: { start: number; end: number;
   const push = (kind: NameKind, name: string, scope: string, range: Range) => names.push({ kind, name, scope, range, declaration: false });
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
-    if (t.tokenType === T.Variable) {
-      push('variable', t.image.slice(1), '', lines.range(t.startOffset + 1, t.startOffset + t.image.length));
+    if (t.kind === 'variable') {
+      push('variable', t.image.slice(1), '', lines.range(t.start + 1, t.start + t.image.length));
       continue;
     }
-    if (t.tokenType === T.SetRef) {
-      const scope = scopeAt(t.startOffset);
-      if (scope !== undefined) push('set', t.image.slice(1), scope, lines.range(t.startOffset + 1, t.startOffset + t.image.length));
+    if (t.kind === 'setref') {
+      const scope = scopeAt(t.start);
+      if (scope !== undefined) push('set', t.image.slice(1), scope, lines.range(t.start + 1, t.start + t.image.length));
       continue;
     }
-    if (t.tokenType !== T.Word) continue;
+    if (t.kind !== 'word') continue;
     const next = toks[i + 1];
-    if ((t.image === 'jump' || t.image === 'goto') && next && (next.tokenType === T.Word || next.tokenType === T.QuotedString || next.tokenType === T.NumberWord)) {
-      const scope = scopeAt(t.startOffset);
+    if ((t.image === 'jump' || t.image === 'goto') && next && (next.kind === 'word' || next.kind === 'string')) {
+      const scope = scopeAt(t.start);
       if (scope !== undefined) push('chain', unquote(next.image), scope, nameRange(lines, next));
       i++;
       continue;
     }
-    if (t.image === 'name' && next && NAME_TYPES.has(next.tokenType) && OBJECT_STMTS.has(toks[i - 1]?.image ?? '')) {
+    if (t.image === 'name' && next && NAME_TYPES.has(next.kind) && OBJECT_STMTS.has(toks[i - 1]?.image ?? '')) {
       const name = unquote(next.image);
-      const scope = scopeAt(t.startOffset);
-      if (scope !== undefined && (next.tokenType === T.QuotedString || objectDecls.has(name))) push('object', name, scope, nameRange(lines, next));
+      const scope = scopeAt(t.start);
+      if (scope !== undefined && (next.kind === 'string' || objectDecls.has(name))) push('object', name, scope, nameRange(lines, next));
       continue;
     }
     if (t.image === 'ct' && CT_OBJECTS.has(next?.image ?? '') && toks[i + 2]?.image === 'set') {
       const value = toks[i + 3];
-      const scope = scopeAt(t.startOffset);
-      if (value && NAME_TYPES.has(value.tokenType) && scope !== undefined) push('object', unquote(value.image), scope, nameRange(lines, value));
+      const scope = scopeAt(t.start);
+      if (value && NAME_TYPES.has(value.kind) && scope !== undefined) push('object', unquote(value.image), scope, nameRange(lines, value));
       i += 3;
     }
   }
@@ -387,13 +386,13 @@ export function nftFolds(tokens: NftTokens): FoldRange[] {
   let commentEnd = -2;
   const lines = tokens.lines;
   for (const t of tokens.tokens) {
-    if (t.tokenType === T.LCurly) open.push(lines.position(t.startOffset).line);
-    else if (t.tokenType === T.RCurly) {
+    if (t.kind === 'lcurly') open.push(lines.position(t.start).line);
+    else if (t.kind === 'rcurly') {
       const start = open.pop();
-      const end = lines.position(t.startOffset).line - 1;
+      const end = lines.position(t.start).line - 1;
       if (start !== undefined && end > start) folds.push({ startLine: start, endLine: end });
-    } else if (t.tokenType === T.Comment) {
-      const p = lines.position(t.startOffset);
+    } else if (t.kind === 'comment') {
+      const p = lines.position(t.start);
       if (lines.lineText(p.line).slice(0, p.character).trim() !== '') continue; // trailing comment
       if (p.line === commentEnd + 1) commentEnd = p.line;
       else {

@@ -64,7 +64,10 @@ export function lineRange(line: number, start: number, end: number): Range {
 
 /** Shortens a label for the Outline: collapses whitespace and cuts with an ellipsis. */
 export function shorten(text: string, max = 80): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // Rules can be long; only the part that can show matters.
+  const head = text.length > max * 2 ? text.slice(0, max * 2) : text;
+  const flat = /\s\s|[\t\n\r]/.test(head) ? head.replace(/\s+/g, ' ').trim() : head.trim();
+  if (head !== text && flat.length <= max) return `${flat.slice(0, max - 1)}…`;
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
