@@ -6,6 +6,7 @@ import type { Command, IptablesFile, OptionNode } from '../../src/convert/ast/ip
 export function withoutRanges(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(withoutRanges);
   if (x && typeof x === 'object') {
+    if ('start' in x && 'end' in x && Object.keys(x).length === 2) return 'range';
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(x)) if (k !== 'range' && k !== 'negation' && !(k === 'text' && 'kind' in x && 'flag' in x)) out[k] = withoutRanges(v);
     return out;

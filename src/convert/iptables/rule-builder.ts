@@ -249,7 +249,10 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
       pendingBang = undefined;
     }
     const args: Word[] = [];
-    if (inlineArg) args.push(word(inlineArg));
+    if (inlineArg) {
+      if (max === 0) diagnostics.push(diag(inlineArg.range, 'unexpected-argument', `${flag.text} takes no argument`));
+      else args.push(word(inlineArg));
+    }
     // Old form: `--dport ! 22`, `-s ! 10.0.0.0/8`.
     if (max > 0 && args.length === 0 && isBang(toks[i]) && isArg(toks[i + 1])) {
       if (negated) diagnostics.push(diag(toks[i]!.range, 'misplaced-negation', `${flag.text} is negated twice`));
