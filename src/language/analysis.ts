@@ -8,6 +8,7 @@ import { analyzeIptables } from '../convert/iptables/analysis';
 import { parseIptablesSave } from '../convert/iptables/index';
 import { analyzeNft } from '../convert/nft/analysis';
 import { parseNft } from '../convert/nft/index';
+import { analyzeIpset, parseIpset } from '../convert/ipset/index';
 import { indexIpset } from './ipset-index';
 import { iptablesFolds, iptablesNames, iptablesOutline, iptablesRuleCount } from './iptables-index';
 import type { DocumentAnalysis, LanguageId } from './model';
@@ -60,11 +61,17 @@ export function analyzeDocument(language: LanguageId, text: string, opts: Analyz
       };
     }
     case 'ipset': {
-      const index = indexIpset(lines);
+      const file = parseIpset(text);
       const parseMs = elapsed(t0);
+      const t1 = performance.now();
+      const diagnostics: Diagnostic[] = [...file.diagnostics, ...analyzeIpset(file)];
+      const analyzeMs = elapsed(t1);
+      const t2 = performance.now();
+      const index = indexIpset(file);
       return {
-        language, diagnostics: [], outline: index.outline, folds: index.folds, names: index.names, hasSyntaxErrors: false,
-        timings: { parseMs, analyzeMs: 0, indexMs: 0 }, size: index.entryCount,
+        language, diagnostics, outline: index.outline, folds: index.folds, names: index.names,
+        hasSyntaxErrors: file.diagnostics.some((d) => d.severity === 'error'),
+        timings: { parseMs, analyzeMs, indexMs: elapsed(t2) }, size: index.entryCount,
       };
     }
   }
