@@ -178,6 +178,7 @@ export async function ensureServer({ log = (m) => console.log(`[vscode-server] $
         // lib/vscode/extensions). This folder holds only the pinned code-server tree, whose
         // scripts (native builds, ripgrep) it needs.
         npm_config_dangerously_allow_all_scripts: 'true',
+        npm_config_prefer_offline: 'true', // the versions are pinned: a cached copy needs no revalidation
         npm_config_update_notifier: 'false',
         npm_config_fund: 'false',
         npm_config_audit: 'false',
