@@ -154,7 +154,7 @@ export const convertCommand: CliCommand = {
         continue;
       }
       const parsedFile = parseIptablesSave(text, { dialect });
-      if (parsedFile.diagnostics.some((d) => d.severity === 'error')) bad = true;
+      if (parsedFile.diagnostics.some((d) => d.severity === 'error') || parsedFile.stray.length > 0) bad = true;
       inputs.push({ file: parsedFile, name });
       if (file !== '-') {
         const beside = ipsetBeside(file);
