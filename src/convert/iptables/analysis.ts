@@ -25,6 +25,8 @@ function headerRange(t: TableBlock): Range {
 }
 
 const TERMINAL_VERDICTS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
+/** Commands whose chain must already exist in the table. */
+const CHAIN_COMMANDS = new Set(['append', 'insert', 'replace', 'check', 'delete', 'flush', 'zero', 'policy', 'rename-chain']);
 
 /** Options whose arguments are addresses, per dialect: option name → how to check. */
 type LiteralKind = 'ip' | 'ip4' | 'ip6' | 'mac' | 'port' | 'portlist';
@@ -94,6 +96,7 @@ function canonicalOptionName(spec: ModuleSpec | undefined, name: string): string
 }
 
 function checkDuplicates(options: readonly OptionNode[], spec: ModuleSpec | undefined, where: string, out: Diagnostic[]): void {
+  if (options.length < 2) return;
   const seen = new Map<string, OptionNode>();
   for (const o of options) {
     const key = canonicalOptionName(spec, o.name);
@@ -237,7 +240,7 @@ function analyzeTable(t: TableBlock, dialect: Dialect, opts: AnalyzeOptions, out
       if (!isBuiltinChain(dialect, tableName, c.chain.text) && dialect !== 'ebtables') out.push(d(c.chain.range, 'error', 'policy-on-user-chain', `only built-in chains have a policy; ${c.chain.text} is a user chain`));
       if (c.policy && !['ACCEPT', 'DROP'].includes(c.policy.text) && !(dialect === 'ebtables' && c.policy.text === 'RETURN')) out.push(d(c.policy.range, 'error', 'invalid-policy', `policy ${c.policy.text} is not ACCEPT or DROP`));
     }
-    if (chainName && ['append', 'insert', 'replace', 'check', 'delete', 'flush', 'zero', 'policy', 'rename-chain', 'delete-chain'].includes(c.kind) && !chains.has(chainName) && c.kind !== 'delete-chain') {
+    if (chainName && CHAIN_COMMANDS.has(c.kind) && !chains.has(chainName)) {
       out.push(d(c.chain!.range, 'error', 'undefined-chain', `chain ${chainName} is not declared in table ${tableName}`, { data: { chain: chainName } }));
     }
     if (c.kind === 'append' && chainName) {

@@ -106,8 +106,14 @@ export function coreOption(dialect: Dialect, flag: string): CoreOptionSpec | und
 }
 
 /** Every canonical core option name of a dialect. */
+const coreNames = new Map<Dialect, ReadonlySet<string>>();
 export function coreOptionNames(dialect: Dialect): ReadonlySet<string> {
-  return new Set(Object.values(coreOptions(dialect)).map((s) => s.name));
+  let names = coreNames.get(dialect);
+  if (!names) {
+    names = new Set(Object.values(coreOptions(dialect)).map((s) => s.name));
+    coreNames.set(dialect, names);
+  }
+  return names;
 }
 
 /** Built-in chains per table. */
