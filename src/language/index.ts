@@ -1,5 +1,6 @@
 /** VS Code language features for iptables-save, nft and ipset documents. */
 import * as vscode from 'vscode';
+import { validateNft } from '../convert/nft/validate';
 import { LanguageDocuments } from './documents';
 import { registerNftValidation } from './nft-validation';
 import { LanguageProviders } from './providers';
@@ -25,7 +26,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, log?:
     L.registerCompletionItemProvider({ language: 'iptables-save' }, providers, ' ', '-'),
     L.registerCompletionItemProvider({ language: 'nft' }, providers, ' ', '@', '$'),
     L.registerDocumentFormattingEditProvider({ language: 'nft' }, providers),
-    registerNftValidation(docs, log, undefined),
+    registerNftValidation(docs, log, async (text, fileName) => (await validateNft(text, fileName ? { fileName } : {})).diagnostics),
   );
   return docs;
 }

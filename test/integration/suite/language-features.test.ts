@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { prereqs, requirePrereqs } from '../../support/prereq';
 import { activeExtension, openFixture, openSample, screenshot, showAndSettle, sleep, tidyWorkbench } from './support';
 
 /** Position of the first `needle` in the document, `offset` characters into it. */
@@ -191,5 +192,31 @@ describe('language features in the editor', () => {
     const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', doc.uri);
     const header = doc.getText().split('\n').findIndex((l) => l === '*nat');
     assert.ok(folds.some((f) => f.start === header && doc.lineAt(f.end).text === 'COMMIT'), 'the nat table folds up to COMMIT');
+  });
+});
+
+describe('validation with the real nft on save', () => {
+  before(async function () {
+    requirePrereqs(this, prereqs.command('nft'), prereqs.command('unshare'), prereqs.root());
+    await activeExtension();
+    await vscode.workspace.getConfiguration('netfilterLens').update('validateWithNft', true, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('netfilterLens').update('validateWithNft', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('shows nft -c errors at their range after saving', async () => {
+    const doc = await openFixture('validate.nft', 'table inet t {\n\tchain c {\n\t\ttcp dport 70000 accept\n\t}\n}\n');
+    await showAndSettle(doc, { settleMs: 200 });
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(5, 0), '\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await doc.save());
+    const diags = await diagnosticsOf(doc.uri, (d) => d.some((x) => codeOf(x) === 'nft-validate-error'));
+    const nft = diags.find((d) => codeOf(d) === 'nft-validate-error')!;
+    assert.equal(nft.range.start.line, 2);
+    assert.equal(doc.getText(nft.range), '70000');
+    assert.match(nft.message, /out of range/i);
   });
 });
