@@ -70,6 +70,16 @@ describe('nft parser', () => {
       assert.ok(anon.kind === 'verdict' && anon.block?.length === 2);
     });
 
+    it('reads ranges written with blanks around the dash, but not in priorities', () => {
+      assert.deepEqual(stmts('meta hour "10:00" - "12:00" accept')[0], {
+        kind: 'relational',
+        left: sel('meta', 'hour'),
+        right: { kind: 'range', low: { kind: 'literal', text: '10:00', quoted: true }, high: { kind: 'literal', text: '12:00', quoted: true } },
+      });
+      const file = parseOk('table ip t {\n\tchain c {\n\t\ttype filter hook input priority filter - 10;\n\t}\n}\n');
+      assert.deepEqual(withoutPositions(((file.items[0] as Table).items[0] as Chain).base?.priority), lit('filter - 10'));
+    });
+
     it('takes a statement word as a value where a value must come (icmp type redirect)', () => {
       assert.deepEqual(stmts('icmp type redirect accept')[0], { kind: 'relational', left: sel('icmp', 'type'), right: lit('redirect') });
       assert.deepEqual(stmts('ct status dnat accept')[0], { kind: 'relational', left: sel('ct', 'status'), right: lit('dnat') });
@@ -81,6 +91,11 @@ describe('nft parser', () => {
       const file = parseOk(`table inet filter {\n\tset type { type ipv4_addr; }\n\tchain input {\n\t\tjump counter\n\t}\n\tchain counter {\n\t}\n\tcounter input {\n\t}\n}\n`);
       const t = file.items[0] as Table;
       assert.deepEqual(t.items.map((i) => (i.kind === 'comment-line' ? '' : `${i.kind}:${i.name}`)), ['set:type', 'chain:input', 'chain:counter', 'object:input']);
+    });
+
+    it('keeps names that need quotes quoted when printing', () => {
+      const text = 'table inet t {\n\tchain "my chain" {\n\t}\n\n\tchain c {\n\t\tjump "my chain"\n\t}\n}\n';
+      assert.equal(printNftFile(parseOk(text)).text, text);
     });
 
     it('reads base chain specifications with priority arithmetic, devices and policy', () => {

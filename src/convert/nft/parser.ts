@@ -72,6 +72,8 @@ export class NftParser {
   private readonly lineStarts: number[];
   readonly diagnostics: Diagnostic[] = [];
   droppedComments = 0;
+  /** Off while reading priorities, where `filter - 10` is arithmetic. */
+  private spacedRanges = true;
   /** Guard against runaway recursion on hostile input (`((((((...`). */
   private depth = 0;
 
@@ -548,11 +550,23 @@ export class NftParser {
   /** prio_spec: `0`, `-150`, `filter`, `filter + 10`, `dstnat - 10`, `$prio`. Kept as written in one literal when it is arithmetic. */
   private parsePriority(): Expr {
     const first = this.peek();
-    const base = this.parsePrimary(false);
+    this.spacedRanges = false;
+    let base: Expr;
+    try {
+      base = this.parsePrimary(false);
+    } finally {
+      this.spacedRanges = true;
+    }
     const op = this.peek();
     if ((this.is(op, T.Plus) || this.is(op, T.Minus)) && !this.atLineEndAt(1)) {
       this.i++;
-      const off = this.parsePrimary(false);
+      this.spacedRanges = false;
+      let off: Expr;
+      try {
+        off = this.parsePrimary(false);
+      } finally {
+        this.spacedRanges = true;
+      }
       const lit: LiteralExpr = { kind: 'literal', text: `${printLit(base)} ${op.image} ${printLit(off)}` };
       if (first) lit.range = this.rangeFrom(first);
       return lit;
@@ -1420,7 +1434,15 @@ export class NftParser {
         break;
     }
     if (!VALUE_GLUE.has(t.tokenType)) this.errorAt(t, 'nft-expected-value', `unexpected '${t.image}' where a value is expected`);
-    return this.parseGluedValue();
+    const value = this.parseGluedValue();
+    // `"10:00" - "12:00"`: nft's grammar does not care for blanks around the range dash
+    const dash = this.peek();
+    if (this.spacedRanges && this.is(dash, T.Minus) && !this.glued(this.toks[this.i - 1], dash) && VALUE_GLUE.has(this.peek(1)?.tokenType as TokenType) && !this.is(this.peek(1), T.Minus)) {
+      this.i++;
+      const high = this.parseGluedValue();
+      return { kind: 'range', low: value, high, range: this.rangeFrom(t) };
+    }
+    return value;
   }
 
   private isSelectorHead(w: string): boolean {

@@ -56,6 +56,11 @@ export function quote(text: string): string {
   return `"${text}"`;
 }
 
+/** A table/chain/set/object name: bare when it is one nft word, quoted otherwise (`"my chain"`). */
+export function printName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_\-./]*$|^\d+$/.test(name) ? name : quote(name);
+}
+
 export function printExpr(e: Expr): string {
   const text = printExprBare(e);
   return e.parens ? `(${text})` : text;
@@ -265,7 +270,7 @@ function printSetBlock(s: SetDecl, out: Out, indent: string): void {
     const c = s.attributeComments?.[attr];
     out.push(c !== undefined ? `${i2}${text}\t${printCommentLine({ text: c })}` : `${i2}${text}`);
   };
-  out.push(`${indent}${s.kind} ${s.name} {`);
+  out.push(`${indent}${s.kind} ${printName(s.name)} {`);
   const typeof_ = s.typeofExpr ? `typeof ${printExpr(s.typeofExpr)}` : s.type ? `type ${s.type.join(' . ')}` : undefined;
   let data = '';
   if (s.kind === 'map') {
@@ -296,7 +301,7 @@ function printSetBlock(s: SetDecl, out: Out, indent: string): void {
 function printChainBlock(c: Chain, out: Out, indent: string): void {
   const start = out.line;
   const i2 = indent + '\t';
-  out.push(`${indent}chain ${c.name} {`);
+  out.push(`${indent}chain ${printName(c.name)} {`);
   if (c.comment !== undefined) out.push(`${i2}comment ${quote(c.comment)}`);
   if (c.base || c.policy !== undefined) {
     const spec = c.base ? printBaseChainSpec(c.base) : '';
@@ -317,7 +322,7 @@ function printChainBlock(c: Chain, out: Out, indent: string): void {
 function printFlowtableBlock(f: Flowtable, out: Out, indent: string): void {
   const start = out.line;
   const i2 = indent + '\t';
-  out.push(`${indent}flowtable ${f.name} {`);
+  out.push(`${indent}flowtable ${printName(f.name)} {`);
   if (f.hook) out.push(`${i2}hook ${f.hook}${f.priority ? ` priority ${printExpr(f.priority)}` : ''}`);
   if (f.devices) out.push(`${i2}devices = ${printExpr(f.devices)}`);
   if (f.flags?.length) out.push(`${i2}flags ${f.flags.join(',')}`);
@@ -329,7 +334,7 @@ function printFlowtableBlock(f: Flowtable, out: Out, indent: string): void {
 function printObjectBlock(o: ObjectDecl, out: Out, indent: string): void {
   const start = out.line;
   const i2 = indent + '\t';
-  out.push(`${indent}${o.objType} ${o.name} {`);
+  out.push(`${indent}${o.objType} ${printName(o.name)} {`);
   if (o.comment !== undefined) out.push(`${i2}comment ${quote(o.comment)}`);
   for (const line of o.body) out.push(`${i2}${line.map(printArg).join(' ')}`);
   out.push(`${indent}}`);
@@ -362,7 +367,7 @@ function printTableItemBlock(item: TableItem, out: Out, indent: string): void {
 
 function printTableBlock(t: Table, out: Out): void {
   const start = out.line;
-  out.push(`table ${t.implicitFamily ? '' : `${t.family} `}${t.name} {`);
+  out.push(`table ${t.implicitFamily ? '' : `${t.family} `}${printName(t.name)} {`);
   if (t.comment !== undefined) out.push(`\tcomment ${quote(t.comment)}`);
   if (t.flags?.length) out.push(`\tflags ${t.flags.join(',')}`);
   const header = t.comment !== undefined || !!t.flags?.length;
@@ -383,7 +388,7 @@ function fam(f: Family | undefined): string {
 
 function printTableScript(t: Table, out: Out): void {
   const start = out.line;
-  const head = `${t.family} ${t.name}`;
+  const head = `${t.family} ${printName(t.name)}`;
   const opts: string[] = [];
   if (t.flags?.length) opts.push(`flags ${t.flags.join(',')};`);
   if (t.comment !== undefined) opts.push(`comment ${quote(t.comment)};`);
@@ -394,7 +399,7 @@ function printTableScript(t: Table, out: Out): void {
     switch (item.kind) {
       case 'chain': {
         const spec = chainSpecInline(item);
-        out.push(`add chain ${head} ${item.name}${spec ? ` ${spec}` : ''}`);
+        out.push(`add chain ${head} ${printName(item.name)}${spec ? ` ${spec}` : ''}`);
         break;
       }
       case 'set':
@@ -408,8 +413,8 @@ function printTableScript(t: Table, out: Out): void {
           .map((l) => l.trim())
           .filter(Boolean)
           .join('; ');
-        out.push(`add ${item.kind} ${head} ${item.name} { ${body}; }`);
-        if (item.elements?.length) out.push(`add element ${head} ${item.name} { ${item.elements.map(printExpr).join(', ')} }`);
+        out.push(`add ${item.kind} ${head} ${printName(item.name)} { ${body}; }`);
+        if (item.elements?.length) out.push(`add element ${head} ${printName(item.name)} { ${item.elements.map(printExpr).join(', ')} }`);
         break;
       }
       case 'flowtable': {
@@ -418,13 +423,13 @@ function printTableScript(t: Table, out: Out): void {
         if (item.devices) parts.push(`devices = ${printExpr(item.devices)};`);
         if (item.flags?.length) parts.push(`flags ${item.flags.join(',')};`);
         if (item.counter) parts.push('counter;');
-        out.push(`add flowtable ${head} ${item.name} { ${parts.join(' ')} }`);
+        out.push(`add flowtable ${head} ${printName(item.name)} { ${parts.join(' ')} }`);
         break;
       }
       case 'object': {
         const body = item.body.map((l) => `${l.map(printArg).join(' ')};`);
         if (item.comment !== undefined) body.push(`comment ${quote(item.comment)};`);
-        out.push(`add ${item.objType} ${head} ${item.name} { ${body.join(' ')} }`);
+        out.push(`add ${item.objType} ${head} ${printName(item.name)} { ${body.join(' ')} }`);
         break;
       }
       case 'comment-line':
@@ -439,7 +444,7 @@ function printTableScript(t: Table, out: Out): void {
       const s = out.line;
       if (r.kind === 'comment-line') out.push(`# ${r.text}`);
       else if (r.disabled !== undefined) out.push(`# ${r.disabled}`);
-      else out.push(`add rule ${head} ${item.name} ${printRuleBody(r, { canonical: canonicalOutput })}`);
+      else out.push(`add rule ${head} ${printName(item.name)} ${printRuleBody(r, { canonical: canonicalOutput })}`);
       out.span(r, s);
     }
   }
@@ -453,10 +458,10 @@ export function printCommand(c: CommandStmt): string {
     if (c.extra) parts.push(...c.extra);
     return parts.join(' ');
   }
-  if (c.table !== undefined) parts.push(`${fam(c.family)}${c.table}`);
+  if (c.table !== undefined) parts.push(`${fam(c.family)}${printName(c.table)}`);
   else if (c.family) parts.push(c.family);
-  if (c.name !== undefined) parts.push(c.name);
-  if (c.newName !== undefined) parts.push(c.newName);
+  if (c.name !== undefined) parts.push(printName(c.name));
+  if (c.newName !== undefined) parts.push(printName(c.newName));
   if (c.position) parts.push(`${c.position.key} ${c.position.value}`);
   if (c.rule) parts.push(printRuleBody(c.rule, { canonical: canonicalOutput }));
   if (c.elements) parts.push(`{ ${c.elements.map(printExpr).join(', ')} }`);
