@@ -39,7 +39,6 @@ export const IPTABLES_CODES = {
   'invalid-policy': 'The policy is not one the chain can have.',
   'invalid-address': 'An address literal is not a valid address of this family.',
   'invalid-port': 'A port or port range literal is out of range or malformed.',
-  'wrong-argument-count': 'An option has fewer or more arguments than it takes.',
   'target-not-allowed-in-table': 'The target only works in other tables (e.g. DNAT outside nat).',
 } as const;
 
