@@ -54,7 +54,17 @@ describe('nft formatter', () => {
 
   it('does not format files with syntax errors or with comments it would lose', () => {
     assert.equal(formatNft('table ip t {\n\tchain c {\n\t\tbogus\n\t}\n}\n'), undefined);
-    assert.equal(formatNft('table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = { 1.2.3.4, # first\n\t\t\t5.6.7.8 }\n\t}\n}\n'), undefined);
+    assert.equal(formatNft('table ip t {\n\tset s {\n\t\t# addresses\n\t\ttype ipv4_addr\n\t}\n}\n'), undefined);
+  });
+
+  it('keeps comments inside element lists, one element per line', () => {
+    const text = 'define admins = { 10.0.0.1, # alice\n\t# ops\n\t10.0.0.2 }\ntable ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = { 1.2.3.4, # first\n\t\t\t5.6.7.8 }\n\t}\n\tchain c {\n\t\ttcp dport { 22, # ssh\n\t\t80 } accept\n\t}\n}\n';
+    const out = formatNft(text);
+    assert.equal(
+      out,
+      'define admins = {\n\t10.0.0.1, # alice\n\t# ops\n\t10.0.0.2\n}\ntable ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = {\n\t\t\t1.2.3.4, # first\n\t\t\t5.6.7.8\n\t\t}\n\t}\n\n\tchain c {\n\t\ttcp dport {\n\t\t\t22, # ssh\n\t\t\t80\n\t\t} accept\n\t}\n}\n',
+    );
+    assert.equal(formatNft(out!), out);
   });
 });
 

@@ -21,8 +21,10 @@ interface NftNode {
   origin?: Range;
   /** Expressions: written in parentheses, `(meta mark | 0x10) << 8`. */
   parens?: boolean;
-  /** Line items (rules, defines, commands): a `# text` comment after the node on the same line. */
+  /** Line items (rules, defines, commands) and set elements: a `# text` comment after the node on the same line. */
   trailingComment?: string;
+  /** Set elements: `# text` comment lines right before the element inside `{ }`. */
+  leadingComments?: string[];
 }
 
 // ---------------------------------------------------------------- expressions

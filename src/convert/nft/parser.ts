@@ -1643,16 +1643,36 @@ export class NftParser {
   parseSetExpr(sel: boolean): Expr {
     const open = this.expect(T.LCurly, "'{'");
     const elements: Expr[] = [];
+    // Comments inside the braces: after an element on its line they trail it, on their own line they lead the next one.
+    let leading: string[] = [];
+    const comments = (): void => {
+      for (;;) {
+        const t = this.peek();
+        if (this.is(t, T.Newline)) this.i++;
+        else if (this.is(t, T.Comment)) {
+          this.i++;
+          const last = elements[elements.length - 1];
+          const prev = this.toks[this.i - 2];
+          if (last && prev && prev.tokenType !== T.Newline && prev.tokenType !== T.LCurly && last.trailingComment === undefined) last.trailingComment = commentText(t.image);
+          else leading.push(commentText(t.image));
+        } else return;
+      }
+    };
     for (;;) {
-      this.skipInsideBraces();
+      comments();
       const t = this.peek();
       if (!t) {
         this.error('nft-unclosed-block', "missing '}' for this set", this.tokRange(open));
         throw new SyntaxAbort('unclosed set');
       }
       if (t.tokenType === T.RCurly) break;
-      elements.push(this.parseSetElem(sel));
-      this.skipInsideBraces();
+      const el = this.parseSetElem(sel);
+      if (leading.length) {
+        el.leadingComments = leading;
+        leading = [];
+      }
+      elements.push(el);
+      comments();
       const sep = this.peek();
       if (this.is(sep, T.Comma)) {
         this.i++;
@@ -1661,6 +1681,7 @@ export class NftParser {
       if (this.is(sep, T.RCurly)) break;
       this.errorAt(sep, 'nft-syntax-error', `expected ',' or '}' in set${found(sep)}`);
     }
+    if (leading.length) this.droppedComments += leading.length; // comment lines right before `}`
     this.i++;
     return { kind: 'set', elements, range: this.rangeFrom(open) };
   }

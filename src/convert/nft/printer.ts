@@ -85,6 +85,7 @@ function printExprBare(e: Expr): string {
     case 'elem':
       return [printExpr(e.value), ...e.options.map(printArg)].join(' ');
     case 'set':
+      if (hasComments(e.elements)) return `{\n${commentedElements(e.elements, '\t').join('\n')}\n}`;
       return e.elements.length ? `{ ${e.elements.map(printExpr).join(', ')} }` : '{ }';
     case 'mapping':
       return `${printExpr(e.key)} : ${printExpr(e.value)}`;
@@ -254,7 +255,24 @@ function elementsPerLine(s: SetDecl): number {
 }
 
 /** `elements = { a, b,\n\t\t\t     c }` laid out like nft: a fixed count per line by data type. */
+function hasComments(elements: Expr[]): boolean {
+  return elements.some((e) => e.trailingComment !== undefined || e.leadingComments?.length);
+}
+
+/** Elements one per line with their comments (`10.0.0.1, # office`), for sets that carry comments. */
+function commentedElements(elements: Expr[], indent: string): string[] {
+  const lines: string[] = [];
+  elements.forEach((e, i) => {
+    for (const c of e.leadingComments ?? []) lines.push(`${indent}${printCommentLine({ text: c })}`);
+    const comma = i < elements.length - 1 ? ',' : '';
+    const trailing = e.trailingComment !== undefined ? ` ${printCommentLine({ text: e.trailingComment })}` : '';
+    lines.push(`${indent}${printExpr(e)}${comma}${trailing}`);
+  });
+  return lines;
+}
+
 function printElements(s: SetDecl, indent: string): string {
+  if (hasComments(s.elements ?? [])) return `${indent}elements = {\n${commentedElements(s.elements ?? [], `${indent}\t`).join('\n')}\n${indent}}`;
   const items = (s.elements ?? []).map(printExpr);
   const per = elementsPerLine(s);
   const rows: string[] = [];
@@ -464,7 +482,7 @@ export function printCommand(c: CommandStmt): string {
   if (c.newName !== undefined) parts.push(printName(c.newName));
   if (c.position) parts.push(`${c.position.key} ${c.position.value}`);
   if (c.rule) parts.push(printRuleBody(c.rule, { canonical: canonicalOutput }));
-  if (c.elements) parts.push(`{ ${c.elements.map(printExpr).join(', ')} }`);
+  if (c.elements) parts.push(printExpr({ kind: 'set', elements: c.elements }));
   if (c.decl) {
     const d = c.decl;
     if (d.kind === 'chain' && !d.rules.length) {
@@ -480,7 +498,7 @@ export function printCommand(c: CommandStmt): string {
         .slice(1, -2)
         .map((l) => l.trim())
         .filter(Boolean);
-      if ((d.kind === 'set' || d.kind === 'map') && d.elements?.length) body.push(`elements = { ${d.elements.map(printExpr).join(', ')} }`);
+      if ((d.kind === 'set' || d.kind === 'map') && d.elements?.length) body.push(`elements = ${printExpr({ kind: 'set', elements: d.elements })}`);
       parts.push(body.length ? `{ ${body.join('; ')}; }` : '{ }');
     } else if (d.kind === 'table' && !d.items.length) {
       const opts: string[] = [];
