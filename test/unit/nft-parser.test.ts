@@ -202,6 +202,12 @@ describe('nft parser', () => {
       assert.deepEqual(parseNft('table ip t { chain c { ip saddr { 1.2.3.4, \n').diagnostics.map((d) => d.code).includes('nft-unclosed-block'), true);
     });
 
+    it('reports unknown families and goes on', () => {
+      const r = parseNft('table ipx t {\n\tchain c {\n\t}\n}\nadd chain ipv4 t c\n');
+      assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['nft-unknown-family', 0, 6], ['nft-unknown-family', 4, 10]]);
+      assert.equal((r.file.items[0] as Table).name, 't');
+    });
+
     it('reports characters that are not nft', () => {
       assert.deepEqual(parseNft('table ip t {\n\tchain c {\n\t\taccept ¤\n\t}\n}\n').diagnostics.map((d) => d.code), ['nft-invalid-character']);
     });

@@ -329,6 +329,20 @@ export class NftParser {
 
   // ---------------------------------------------------------------- tables (table_block)
 
+  /**
+   * `table foo t {`: one name more than the command takes, and the first is no family.
+   * Reported, skipped, and parsing goes on as if the family were left out.
+   */
+  private skipUnknownFamily(names: number): void {
+    let n = 0;
+    while (this.isNameTok(this.peek(n)) && this.peek(n)!.tokenType !== T.QuotedString) n++;
+    const t = this.peek();
+    if (n === names + 1 && t && !FAMILIES.has(t.image)) {
+      this.error('nft-unknown-family', `unknown family '${t.image}': expected ip, ip6, inet, arp, bridge or netdev`, this.tokRange(t));
+      this.i++;
+    }
+  }
+
   private parseFamily(): Family | undefined {
     const t = this.peek();
     if (this.isWordIn(t, FAMILIES) && this.isNameTok(this.peek(1))) {
@@ -340,6 +354,7 @@ export class NftParser {
 
   private parseTableOrCommand(): TopLevel {
     const kw = this.next();
+    this.skipUnknownFamily(1);
     const family = this.parseFamily();
     const name = this.name('table');
     if (!this.is(this.peek(), T.LCurly)) {
@@ -862,6 +877,7 @@ export class NftParser {
       if (extra.length) cmd.extra = extra;
       return finish();
     }
+    if (object !== 'rule') this.skipUnknownFamily(object === 'table' ? 1 : 2);
     const family = this.parseFamily();
     if (family) cmd.family = family;
     if (object === 'table') {
