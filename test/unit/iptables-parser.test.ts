@@ -169,6 +169,13 @@ describe('iptables-save parser', () => {
     assert.deepEqual(miss.range, { start: { line: 2, character: 16 }, end: { line: 2, character: 23 } });
   });
 
+  it('guesses the dialect from the content when not told', () => {
+    assert.equal(parseIptablesSave('*filter\n-A INPUT -s fd00::1/128 -j ACCEPT\nCOMMIT\n').dialect, 'ip6tables');
+    assert.equal(parseIptablesSave('*broute\n:BROUTING ACCEPT\n').dialect, 'ebtables');
+    assert.equal(parseIptablesSave('*filter\n-A INPUT -j ACCEPT\nCOMMIT\n').dialect, 'iptables');
+    assert.equal(parseIptablesSave('*filter\n-A INPUT -s fd00::1 -j ACCEPT\n', { dialect: 'iptables' }).dialect, 'iptables', 'an explicit dialect wins');
+  });
+
   it('keeps commands outside any table as stray', () => {
     const f = parseIptablesSave('-A INPUT -j ACCEPT\n*filter\nCOMMIT\n');
     assert.equal(f.stray.length, 1);
