@@ -123,6 +123,11 @@ add element inet t v4 { fe80::1 }
     assert.deepEqual(codes(`table inet t {\n\tchain c {\n\t\tip saddr ::1 drop\n\t\ttcp dport 10.0.0.1 drop\n\t\tip6 daddr { ::1, 10.1.1.1 } drop\n\t}\n}\n`), ['nft-type-mismatch', 'nft-type-mismatch', 'nft-type-mismatch']);
   });
 
+  it('warns about names nft reads as keywords', () => {
+    const d = check(`table inet t {\n\tchain counter {\n\t}\n\tset ip { type ipv4_addr; }\n\tchain input {\n\t}\n}\n`);
+    assert.deepEqual(d.map((x) => [x.code, x.line]), [['nft-keyword-name', 2], ['nft-keyword-name', 4]]);
+  });
+
   it('does not check references of tables that only the running ruleset declares', () => {
     assert.deepEqual(codes(`add rule ip filter INPUT jump neutron-filter-top\nadd rule ip filter INPUT ip saddr @x drop\n`), []);
   });

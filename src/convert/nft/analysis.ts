@@ -13,6 +13,7 @@ import type { Diagnostic, Range } from '../ast/common';
 import type { Arg, Chain, CommandStmt, Expr, Family, Flowtable, NftFile, ObjectDecl, Rule, SetDecl, Stmt, TableItem } from '../ast/nft';
 import type { IncludedFile } from './index';
 import type { NftCode } from './codes';
+import { EXPR_HEADS, FAMILIES, META_UNQUALIFIED, PAYLOAD_PROTOCOLS, STMT_KEYWORDS, VERDICTS } from './vocabulary';
 
 export interface AnalyzeNftOptions {
   /** Files pulled in by `include` (from parseNft): their defines and declarations count. */
@@ -88,6 +89,7 @@ class Analyzer {
           this.defines.delete(item.name);
           break;
         case 'table': {
+          if (report) this.checkName('table', item.name, item.range);
           const t = this.table(item.family, item.name);
           t.declared = true;
           for (const ti of item.items) this.addItem(t, ti, report, false);
@@ -101,6 +103,7 @@ class Analyzer {
   }
 
   private addItem(t: TableModel, item: TableItem, report: boolean, create: boolean): void {
+    if (report && item.kind !== 'comment-line') this.checkName(item.kind === 'object' ? item.objType : item.kind, item.name, item.range);
     switch (item.kind) {
       case 'chain':
         this.declare(t.chains, item, report, create, 'nft-duplicate-chain', 'chain', sameChain);
@@ -208,6 +211,11 @@ class Analyzer {
   }
 
   // ---------------------------------------------------------------- checks
+
+  /** nft's scanner reads keywords as keywords everywhere: `chain counter` is a syntax error there. */
+  private checkName(what: string, name: string, range: Range | undefined): void {
+    if (KEYWORD_NAMES.has(name)) this.report('nft-keyword-name', 'warning', range, `'${name}' is an nft keyword: nft rejects it as a ${what} name`);
+  }
 
   private checkVariables(e: Expr, report: boolean): void {
     walkExpr(e, (x) => {
@@ -396,6 +404,15 @@ export function walkExpr(e: Expr, fn: (x: Expr) => void): void {
       return;
   }
 }
+
+/** Words nft's scanner always returns as keywords (checked against nft 1.0.6 for the common ones). */
+const KEYWORD_NAMES = new Set([
+  ...VERDICTS, ...STMT_KEYWORDS, ...FAMILIES, ...META_UNQUALIFIED,
+  ...[...PAYLOAD_PROTOCOLS].filter((w) => w !== 'll' && w !== 'nh'),
+  ...[...EXPR_HEADS].filter((w) => w !== 'tunnel' && w !== 'inner'),
+  'table', 'chain', 'set', 'map', 'flowtable', 'rule', 'element', 'type', 'typeof', 'hook', 'priority', 'policy', 'flags',
+  'timeout', 'size', 'elements', 'devices', 'device', 'define', 'include', 'handle', 'position', 'index', 'ruleset',
+]);
 
 // ---------------------------------------------------------------- data types
 
