@@ -3,7 +3,8 @@
 // Installs dependencies when node_modules is missing, builds and packages the .vsix, installs
 // VS Code Server once into .vscode-test/server/, installs the .vsix into it and serves it on
 // 127.0.0.1 until Ctrl-C. Port: env PORT or --port N (default: a free one).
-// Editor state (settings, extensions) persists in .vscode-test/start/ (NFLENS_START_DATA_DIR overrides).
+// Editor state (settings, extensions) persists in .vscode-test/start/ (NFLENS_START_DATA_DIR overrides;
+// NFLENS_START_VSIX names the .vsix to write instead of dist/netfilter-lens.vsix).
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ try {
   installDependencies();
   // Imported after the install: it loads @vscode/vsce from node_modules.
   const { packageVsix } = await import('./package.mjs');
-  const vsix = await packageVsix({ log: say });
+  const vsix = await packageVsix({ log: say, ...(process.env.NFLENS_START_VSIX ? { out: process.env.NFLENS_START_VSIX } : {}) });
   await ensureServer({ log: say });
 
   const dataDir = process.env.NFLENS_START_DATA_DIR ?? join(repoRoot, '.vscode-test', 'start');

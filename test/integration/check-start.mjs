@@ -38,7 +38,8 @@ export async function checkStart({ env, dataDir, screenshotOut = join(repoRoot, 
   if (!browserPath) throw new Error('Chromium is missing');
   const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'start.mjs')], {
     cwd: repoRoot,
-    env: { ...env, PORT: '0', NFLENS_START_DATA_DIR: dataDir },
+    // Its own .vsix path, so concurrent runs never write the same file.
+    env: { ...env, PORT: '0', NFLENS_START_DATA_DIR: dataDir, NFLENS_START_VSIX: join(dataDir, 'netfilter-lens.vsix') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise((r) => child.once('exit', r));
