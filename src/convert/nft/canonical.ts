@@ -122,7 +122,7 @@ function canonicalExpr(e: Expr, markValues: boolean): Expr {
       return b;
     }
     case 'literal':
-      return markValues ? markHex(e) : e;
+      return markValues ? markHex(e) : normalizeAddress(e);
     case 'range':
       return { ...e, low: canonicalExpr(e.low, markValues), high: canonicalExpr(e.high, markValues) };
     case 'set':
@@ -271,4 +271,66 @@ function canonicalNatFlags(args: Arg[]): Arg[] {
   const ordered = NAT_FLAG_ORDER.filter((f) => flags.includes(f));
   rest.push(ordered.length === 1 ? { key: ordered[0]! } : { value: { kind: 'list', items: ordered.map((text) => ({ kind: 'literal' as const, text })) } });
   return rest;
+}
+
+/** IPv6 addresses as inet_ntop prints them (RFC 5952, `::a.b.c.d` for IPv4-compatible ones), MAC addresses zero-padded. */
+function normalizeAddress(e: Expr): Expr {
+  if (e.kind !== 'literal' || e.quoted || !e.text.includes(':')) return e;
+  if (/^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i.test(e.text)) return { ...e, text: e.text.split(':').map((g) => g.toLowerCase().padStart(2, '0')).join(':') };
+  const words = ipv6Words(e.text);
+  return words ? { ...e, text: formatIpv6(words) } : e;
+}
+
+function ipv6Words(text: string): number[] | undefined {
+  let s = text.toLowerCase();
+  const tail: number[] = [];
+  const v4 = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (v4) {
+    const o = v4.slice(1).map(Number);
+    if (o.some((x) => x > 255)) return undefined;
+    tail.push((o[0]! << 8) | o[1]!, (o[2]! << 8) | o[3]!);
+    s = s.slice(0, v4.index) + (s.slice(0, v4.index).endsWith(':') ? '' : ':');
+    if (s.endsWith(':') && !s.endsWith('::')) s = s.slice(0, -1);
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (part: string): number[] | undefined => {
+    if (part === '') return [];
+    const groups = part.split(':');
+    if (groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return undefined;
+    return groups.map((g) => parseInt(g, 16));
+  };
+  const head = parse(halves[0]!);
+  const rest = halves.length === 2 ? parse(halves[1]!) : [];
+  if (!head || !rest) return undefined;
+  const given = head.length + rest.length + tail.length;
+  if (halves.length === 1 && given !== 8) return undefined;
+  if (given > 8 || (halves.length === 2 && given > 7)) return undefined;
+  return [...head, ...new Array<number>(8 - given).fill(0), ...rest, ...tail];
+}
+
+function formatIpv6(w: number[]): string {
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (w[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && w[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  if (bestStart === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff))) {
+    const v4 = `${w[6]! >> 8}.${w[6]! & 255}.${w[7]! >> 8}.${w[7]! & 255}`;
+    return bestLen === 6 ? `::${v4}` : `::ffff:${v4}`;
+  }
+  const hex = w.map((x) => x.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
