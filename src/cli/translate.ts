@@ -3,9 +3,8 @@
 // ip6tables-restore-translate. Same output; diagnostics on stderr.
 import { readFileSync } from 'node:fs';
 import type { Dialect } from '../convert/ast/iptables';
-import { parseIptablesSave } from '../convert/iptables';
 import { translateCommandLine } from '../convert/translate/command';
-import { convertFiles } from '../convert/translate/convert';
+import { convertLargeDump } from '../convert/translate/chunked';
 import type { CliCommand } from './commands';
 import { EXIT, formatDiagnostic, type CliIO } from './io';
 
@@ -98,18 +97,23 @@ arguments or a file that cannot be read or parsed.
         io.stderr.write(`Cannot open file ${file}: ${(e as Error).message}\n`);
         return EXIT.usage;
       }
-      const parsed = parseIptablesSave(text, { dialect });
       const now = ctime(new Date());
-      const r = convertFiles([{ file: parsed, name: label }], {
-        style: 'script',
-        numericPriority: true,
-        header: [`# Translated by ${name} v${REFERENCE_VERSION} (nflens) on ${now}`],
-        footer: [`# Completed on ${now}`],
-      });
+      // Chunk by chunk: a 50,000-rule dump never holds its whole syntax tree in memory.
+      const { result: r, syntaxErrors, notTranslated } = convertLargeDump(
+        text,
+        dialect,
+        {
+          style: 'script',
+          numericPriority: true,
+          header: [`# Translated by ${name} v${REFERENCE_VERSION} (nflens) on ${now}`],
+          footer: [`# Completed on ${now}`],
+        },
+        label,
+      );
       io.stdout.write(r.output);
-      for (const d of r.diagnostics) io.stderr.write(formatDiagnostic(label, d) + '\n');
-      if (parsed.diagnostics.some((d) => d.severity === 'error')) return EXIT.usage;
-      return r.rules.every((o) => o.outcome === 'translated') ? EXIT.ok : EXIT.findings;
+      if (r.diagnostics.length) io.stderr.write(r.diagnostics.map((d) => formatDiagnostic(label, d) + '\n').join(''));
+      if (syntaxErrors > 0) return EXIT.usage;
+      return notTranslated === 0 ? EXIT.ok : EXIT.findings;
     },
   };
 }

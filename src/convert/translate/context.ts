@@ -51,8 +51,6 @@ export class RuleContext {
   protocol?: ProtocolInfo;
   /** The rule must go to a bridge-family table instead (physdev rewrite). */
   bridgeRewrite = false;
-  /** Statements a match wants right before the counter (rare; e.g. ebtables watchers come as matches). */
-  readonly matchNames: string[];
 
   /** The layer 3 of the rule's dialect: the family its address and protocol tests belong to. */
   readonly l3: 'ip' | 'ip6';
@@ -66,11 +64,15 @@ export class RuleContext {
     readonly options: ConvertOptions,
     readonly services: TableServices,
   ) {
-    this.matchNames = rule.matches.map((m) => m.name.text);
     this.l3 = dialect === 'ip6tables' ? 'ip6' : 'ip';
   }
 
-  private readonly alts = new Map<Stmt, Stmt[][]>();
+  private alts: Map<Stmt, Stmt[][]> | undefined;
+
+  /** Whether some test registered alternatives (then `expand` is needed). */
+  get hasAlternatives(): boolean {
+    return this.alts !== undefined;
+  }
 
   /**
    * A test the kernel ORs that nft can only write as alternatives: the rule becomes one nft
@@ -78,7 +80,7 @@ export class RuleContext {
    */
   alternatives(origin: Range, alternatives: Stmt[][]): Stmt {
     const placeholder: Stmt = { kind: 'keyword', keyword: '', args: [], origin };
-    this.alts.set(placeholder, alternatives);
+    (this.alts ??= new Map()).set(placeholder, alternatives);
     return placeholder;
   }
 
@@ -86,7 +88,7 @@ export class RuleContext {
   expand(stmts: Stmt[]): Stmt[][] {
     let out: Stmt[][] = [[]];
     for (const s of stmts) {
-      const alts = this.alts.get(s);
+      const alts = this.alts?.get(s);
       if (!alts) {
         for (const o of out) o.push(s);
         continue;
@@ -99,7 +101,8 @@ export class RuleContext {
   }
 
   hasMatch(name: string): boolean {
-    return this.matchNames.includes(name);
+    for (const m of this.rule.matches) if (m.name.text === name) return true;
+    return false;
   }
 
   private report(severity: Severity, range: Range, code: TranslateCode, message: string, data?: Record<string, unknown>): void {

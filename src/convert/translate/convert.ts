@@ -397,6 +397,11 @@ export class Converter {
 
   // ------------------------------------------------------------ output
 
+  /** Forgets the per-rule outcomes recorded so far (large dumps that only need the text). */
+  dropOutcomes(): void {
+    this.outcomes.length = 0;
+  }
+
   result(): ConversionResult {
     let tables = [...this.tables.values()].map((t) => t.finish());
     const alias = new Map<object, object>();

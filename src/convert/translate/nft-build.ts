@@ -51,14 +51,14 @@ export function assign(l: ExprLike, value: ExprLike, origin?: Range): AssignStmt
 
 /** A keyword statement; `args` are printed in order (`['to', '1.2.3.4']` → `to 1.2.3.4`). */
 export function kw(keyword: string, args: (Arg | string)[] = [], origin?: Range): KeywordStmt {
-  const s: KeywordStmt = { kind: 'keyword', keyword, args: args.map((a) => (typeof a === 'string' ? { key: a } : a)) };
+  const s: KeywordStmt = { kind: 'keyword', keyword, args: args.length === 0 ? [] : args.map((a) => (typeof a === 'string' ? { key: a } : a)) };
   if (origin) s.origin = origin;
   return s;
 }
 
 /** Raw nft text for forms without a dedicated node (printed verbatim). */
 export function raw(text: string, origin?: Range): KeywordStmt {
-  return kw(text, [], origin);
+  return origin ? { kind: 'keyword', keyword: text, args: [], origin } : { kind: 'keyword', keyword: text, args: [] };
 }
 
 export function verdict(v: VerdictName, chain?: string, origin?: Range): VerdictStmt {

@@ -54,12 +54,21 @@ function pick<T extends { names: readonly string[]; families?: readonly Family[]
   return candidates.find((t) => t.families?.includes(family)) ?? candidates[0];
 }
 
+const matchCache = new Map<string, MatchTranslator | null>();
+const targetCache = new Map<string, TargetTranslator | null>();
+
 export function findMatch(name: string, family: Family): MatchTranslator | undefined {
-  return pick(MATCHES, name, family);
+  const key = `${family} ${name}`;
+  let t = matchCache.get(key);
+  if (t === undefined) matchCache.set(key, (t = pick(MATCHES, name, family) ?? null));
+  return t ?? undefined;
 }
 
 export function findTarget(name: string, family: Family): TargetTranslator | undefined {
-  return pick(TARGETS, name, family);
+  const key = `${family} ${name}`;
+  let t = targetCache.get(key);
+  if (t === undefined) targetCache.set(key, (t = pick(TARGETS, name, family) ?? null));
+  return t ?? undefined;
 }
 
 /** Every registered name (for documentation and completion). */

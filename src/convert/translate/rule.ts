@@ -46,7 +46,11 @@ const CORE_NAMES: Record<string, Set<string>> = {
 export function translateMatch(m: MatchNode, ctx: RuleContext): Stmt[] {
   const name = m.name.text;
   const t = findMatch(name, dialectFamily(ctx.dialect));
-  if (t) return t.translate(m, ctx).map((s) => (s.origin ? s : { ...s, origin: m.range }));
+  if (t) {
+    const out = t.translate(m, ctx);
+    for (const s of out) if (!s.origin) s.origin = m.range;
+    return out;
+  }
   const known = KNOWN_UNSUPPORTED_MATCHES[name];
   if (known) ctx.unsupported(m.name.range, known.code, known.message, { module: name });
   else ctx.unsupported(m.name.range, 'unknown-match', `match '${name}' is not known to the converter`, { module: name });
@@ -74,7 +78,11 @@ export function translateTarget(t: TargetNode | undefined, ctx: RuleContext): St
   const isChain = ctx.services.chains.has(name);
   if (!isChain) {
     const tr = findTarget(name, dialectFamily(ctx.dialect));
-    if (tr) return tr.translate(t, ctx).map((s) => (s.origin ? s : { ...s, origin }));
+    if (tr) {
+      const out = tr.translate(t, ctx);
+      for (const s of out) if (!s.origin) s.origin = origin;
+      return out;
+    }
     const known = KNOWN_UNSUPPORTED_TARGETS[name];
     if (known) {
       ctx.unsupported(t.name.range, known.code, known.message, { target: name });
@@ -97,13 +105,13 @@ function counterStmt(ctx: RuleContext): Stmt[] {
 
 function finish(ctx: RuleContext, variants: Stmt[][]): RuleTranslation {
   if (ctx.outcome === 'unsupported') return { rules: [] };
-  return {
-    rules: variants.flatMap((v) => ctx.expand(v)).map((stmts) => {
-      const r: NftRule = { kind: 'rule', stmts, origin: ctx.rule.range };
-      if (ctx.comment) r.comment = ctx.comment.text;
-      return r;
-    }),
-  };
+  const all = ctx.hasAlternatives ? variants.flatMap((v) => ctx.expand(v)) : variants;
+  const rules: NftRule[] = [];
+  for (const stmts of all) {
+    const r: NftRule = ctx.comment ? { kind: 'rule', stmts, origin: ctx.rule.range, comment: ctx.comment.text } : { kind: 'rule', stmts, origin: ctx.rule.range };
+    rules.push(r);
+  }
+  return { rules };
 }
 
 function push(out: Stmt[], s: Stmt | undefined): void {
@@ -111,12 +119,14 @@ function push(out: Stmt[], s: Stmt | undefined): void {
 }
 
 function unknownCore(ctx: RuleContext, family: string): void {
+  const known = CORE_NAMES[family]!;
   for (const o of ctx.rule.options) {
-    if (!CORE_NAMES[family]!.has(o.name)) ctx.unsupported(o.range, 'unsupported-option', `${o.flag.text} has no nft translation`, { option: o.name });
+    if (!known.has(o.name)) ctx.unsupported(o.range, 'unsupported-option', `${o.flag.text} has no nft translation`, { option: o.name });
   }
 }
 
 function cross(a: (AddressChoice | undefined)[], b: (AddressChoice | undefined)[]): [AddressChoice | undefined, AddressChoice | undefined][] {
+  if (a.length === 1 && b.length === 1) return [[a[0], b[0]]];
   const out: [AddressChoice | undefined, AddressChoice | undefined][] = [];
   for (const x of a) for (const y of b) out.push([x, y]);
   return out;
@@ -144,12 +154,15 @@ function translateIp(ctx: RuleContext): RuleTranslation {
   const body: Stmt[] = [];
   for (const m of ctx.rule.matches) body.push(...translateMatch(m, ctx));
   const tail = [...counterStmt(ctx), ...translateTarget(ctx.rule.target, ctx)];
-  const sel = family === 'ip' ? 'ip' : 'ip6';
+  const ssel = family === 'ip' ? 'ip saddr' : 'ip6 saddr';
+  const dsel = family === 'ip' ? 'ip daddr' : 'ip6 daddr';
   const variants = pairs.map(([s, d]) => {
-    const out = [...head];
-    if (s) push(out, ipAddrStmt(`${sel} saddr`, s, family, ctx));
-    if (d) push(out, ipAddrStmt(`${sel} daddr`, d, family, ctx));
-    return [...out, ...body, ...tail];
+    const out = head.slice();
+    if (s) push(out, ipAddrStmt(ssel, s, family, ctx));
+    if (d) push(out, ipAddrStmt(dsel, d, family, ctx));
+    for (const x of body) out.push(x);
+    for (const x of tail) out.push(x);
+    return out;
   });
   return finish(ctx, variants);
 }

@@ -36,18 +36,25 @@ export function u32(n: number): number {
 // ---------------------------------------------------------------- IPv4
 
 export function parseIPv4(s: string): number | undefined {
-  const parts = s.split('.');
-  if (parts.length < 1 || parts.length > 4) return undefined;
-  // inet_aton accepts short forms (10.1 = 10.0.0.1); iptables uses inet_aton-like parsing of dotted quads only.
-  if (parts.length !== 4) return undefined;
+  // fast path: four decimal octets
   let v = 0;
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    v = v * 256 + n;
+  let octet = -1;
+  let dots = 0;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet < 0 ? c - 48 : octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (c === 46 && octet >= 0 && dots < 3) {
+      v = v * 256 + octet;
+      octet = -1;
+      digits = 0;
+      dots++;
+    } else return undefined;
   }
-  return v;
+  if (dots !== 3 || octet < 0) return undefined;
+  return v * 256 + octet;
 }
 
 export function formatIPv4(v: number): string {

@@ -1,0 +1,93 @@
+/**
+ * Large dumps in pieces: the text is cut into chunks of whole lines (a table's header and
+ * chain declarations are repeated at the top of each piece of a long table), each chunk is
+ * parsed and converted, and its syntax tree dropped before the next. Peak memory stays near
+ * one chunk's tree instead of the whole file's; diagnostics keep their real line numbers.
+ */
+import type { Range } from '../ast/common';
+import type { Dialect } from '../ast/iptables';
+import { parseIptablesSave } from '../iptables';
+import { Converter, type ConversionResult, type ConvertFileOptions, type FileDiagnostic } from './convert';
+
+/** Rule lines per chunk. */
+const CHUNK_RULES = 4000;
+
+interface Chunk {
+  text: string;
+  /** Lines of repeated header at the top (not from this part of the file). */
+  synthetic: number;
+  /** Real line number of the chunk's first non-synthetic line. */
+  firstLine: number;
+}
+
+function* chunksOf(text: string): Generator<Chunk> {
+  const lines = text.split('\n');
+  let header: string[] = [];
+  let body: string[] = [];
+  let bodyStart = 0;
+  let rules = 0;
+  let inTable = false;
+  let continuing = false;
+  const emit = (closeTable: boolean): Chunk => {
+    const pre = continuing ? header : [];
+    const post = closeTable ? ['COMMIT'] : [];
+    const c = { text: [...pre, ...body, ...post].join('\n'), synthetic: pre.length, firstLine: bodyStart };
+    return c;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (body.length === 0) bodyStart = i;
+    body.push(l);
+    if (l.startsWith('*')) {
+      inTable = true;
+      continuing = false;
+      header = [l];
+      rules = 0;
+    } else if (inTable && l.startsWith(':')) header.push(l);
+    else if (l.startsWith('COMMIT')) {
+      inTable = false;
+      yield emit(false);
+      body = [];
+      continuing = false;
+    } else if (l.startsWith('-') || l.startsWith('[')) {
+      rules++;
+      if (rules % CHUNK_RULES === 0 && inTable) {
+        yield emit(true);
+        body = [];
+        continuing = true;
+      }
+    }
+  }
+  if (body.length) yield emit(false);
+}
+
+function shift(r: Range, by: number): Range {
+  return { start: { line: r.start.line + by, character: r.start.character }, end: { line: r.end.line + by, character: r.end.character } };
+}
+
+/**
+ * Converts a (possibly huge) dump chunk by chunk. Rule outcomes and the source map are not
+ * kept (use convertFiles for those); the output and diagnostics are the same.
+ */
+export function convertLargeDump(text: string, dialect: Dialect, opts: ConvertFileOptions, name?: string): { result: ConversionResult; syntaxErrors: number; notTranslated: number } {
+  const conv = new Converter(opts);
+  let syntaxErrors = 0;
+  let notTranslated = 0;
+  const diagnostics: FileDiagnostic[] = [];
+  for (const chunk of chunksOf(text)) {
+    const file = parseIptablesSave(chunk.text, { dialect });
+    const by = chunk.firstLine - chunk.synthetic;
+    const before = conv.diagnostics.length;
+    conv.addFile({ file, name });
+    const fresh = conv.diagnostics.splice(before);
+    for (const d of fresh) {
+      if (d.range.start.line < chunk.synthetic) continue; // repeated header: reported with its first chunk
+      diagnostics.push({ ...d, range: shift(d.range, by) });
+    }
+    for (const d of file.diagnostics) if (d.severity === 'error' && d.range.start.line >= chunk.synthetic) syntaxErrors++;
+    for (const o of conv.outcomes) if (o.outcome !== 'translated') notTranslated++;
+    conv.dropOutcomes();
+  }
+  const result = conv.result();
+  return { result: { ...result, diagnostics }, syntaxErrors, notTranslated };
+}
