@@ -72,7 +72,7 @@ function isImpliedDependency(s: Stmt, later: Stmt[]): boolean {
     return l4 !== undefined && (PROTOCOLS[l4] === Number(value) || PROTOCOLS[l4] === PROTOCOLS[value]) && later.every((x) => x.kind !== 'keyword' || x.keyword !== 'reject');
   }
   if (path === 'meta nfproto') return (value === 'ipv4' && (next === 'ip' || next === 'icmp')) || (value === 'ipv6' && (next === 'ip6' || next === 'icmpv6'));
-  if (path === 'ether type' && value === 'vlan') return next === 'vlan';
+  if (path === 'ether type' && (value === 'vlan' || value === '8021q')) return next === 'vlan';
   if (path === 'meta iiftype' && value === 'ether') return next === 'ether';
   return false;
 }
@@ -99,8 +99,52 @@ function involvesMark(e: Expr): boolean {
   return isMarkSelector(e) || (e.kind === 'binop' && (involvesMark(e.left) || involvesMark(e.right)));
 }
 
+/** Selector spellings nft lists differently: aliases and defaults it drops. */
+function selectorAlias(path: string[]): string[] {
+  const p = path.join(' ');
+  if (p === 'vlan cfi') return ['vlan', 'dei'];
+  if (p === 'meta secpath') return ['meta', 'ipsec'];
+  if (path[0] === 'tcp' && path[1] === 'option' && /^sack0$/.test(path[2] ?? '')) return ['tcp', 'option', 'sack', ...path.slice(3)];
+  if (path[0] === 'tcp' && path[1] === 'option' && path.length >= 3 && TCP_OPTIONS[path[2]!] !== undefined) return ['tcp', 'option', TCP_OPTIONS[path[2]!]!, ...path.slice(3)];
+  if (path[0] === 'ipsec' && path[2] === 'spnum' && path[3] === '0') return [path[0], path[1]!, ...path.slice(4)];
+  return path;
+}
+
+/** TCP option kinds nft names. */
+const TCP_OPTIONS: Record<string, string> = { '0': 'eol', '1': 'nop', '2': 'maxseg', '3': 'window', '4': 'sack-perm', '5': 'sack', '8': 'timestamp', '30': 'mptcp' };
+
+/** Symbolic names nft prints for numeric constants of some selectors. */
+const SYMBOLS: Record<string, Record<number, string>> = {
+  dscp: { 0: 'cs0', 8: 'cs1', 16: 'cs2', 24: 'cs3', 32: 'cs4', 40: 'cs5', 48: 'cs6', 56: 'cs7', 1: 'lephb', 10: 'af11', 12: 'af12', 14: 'af13', 18: 'af21', 20: 'af22', 22: 'af23', 26: 'af31', 28: 'af32', 30: 'af33', 34: 'af41', 36: 'af42', 38: 'af43', 44: 'va', 46: 'ef' },
+  ecn: { 0: 'not-ect', 1: 'ect1', 2: 'ect0', 3: 'ce' },
+  'arp ptype': { 0x0800: 'ip' },
+  'mptcp subtype': { 0: 'mp-capable', 1: 'mp-join', 2: 'dss', 3: 'add-addr', 4: 'remove-addr', 5: 'mp-prio', 6: 'mp-fail', 7: 'mp-fastclose', 8: 'mp-tcprst' },
+};
+
+/** Constants as nft lists them for the selector: symbolic names, `8021q` for `vlan`, decimal flow labels. */
+function symbolicValue(path: string | undefined, e: Expr): Expr {
+  if (!path) return e;
+  const last = path.split(' ').pop()!;
+  const table = last === 'dscp' ? SYMBOLS.dscp : last === 'ecn' ? SYMBOLS.ecn : path === 'arp ptype' ? SYMBOLS['arp ptype'] : path.endsWith('mptcp subtype') ? SYMBOLS['mptcp subtype'] : undefined;
+  const map = (x: Expr): Expr => {
+    if (x.kind === 'set') return { ...x, elements: x.elements.map(map) };
+    if (x.kind !== 'literal' || x.quoted) return x;
+    if ((path === 'ether type' || path === 'meta protocol' || path === 'meta ibrvproto' || path === 'vlan type') && x.text === 'vlan') return { ...x, text: '8021q' };
+    if (path === 'ip6 flowlabel' && /^0x[0-9a-f]+$/i.test(x.text)) return { ...x, text: String(parseInt(x.text, 16)) };
+    if (/ reqid$/.test(path) && /^0x[0-9a-f]+$/i.test(x.text)) return { ...x, text: String(parseInt(x.text, 16)) };
+    if (table) {
+      const n = /^0x[0-9a-f]+$/i.test(x.text) ? parseInt(x.text, 16) : /^\d+$/.test(x.text) ? Number(x.text) : NaN;
+      if (Number.isFinite(n)) return { ...x, text: table[n] ?? (last === 'dscp' ? `0x${n.toString(16).padStart(2, '0')}` : x.text) };
+    }
+    return x;
+  };
+  return map(e);
+}
+
 function canonicalSelector(e: Expr): Expr {
   if (e.kind !== 'selector') return e;
+  const aliased = selectorAlias(e.path);
+  if (aliased !== e.path) e = { ...e, path: aliased };
   if (e.path.length === 2 && e.path[0] === 'meta' && META_PRINTED_BARE.has(e.path[1]!)) return { ...e, path: [e.path[1]!] };
   if (e.path.length === 1 && META_PRINTED_QUALIFIED.has(e.path[0]!)) return { ...e, path: ['meta', e.path[0]!] };
   return e;
@@ -165,7 +209,9 @@ function canonicalStmt(s: Stmt): Stmt {
     case 'relational': {
       const left = canonicalExpr(s.left, false);
       const mark = isMarkSelector(left) || (left.kind === 'binop' && isMarkSelector(left.left));
-      const right = numericValue(selectorPath(left), sortFlags(left, canonicalExpr(s.right, mark)));
+      let right = symbolicValue(selectorPath(left), numericValue(selectorPath(left), sortFlags(left, canonicalExpr(s.right, mark))));
+      // `exthdr hbh 1` tests presence
+      if (left.kind === 'selector' && left.path[0] === 'exthdr' && left.path.length === 2 && right.kind === 'literal' && (right.text === '1' || right.text === '0')) right = { ...right, text: right.text === '1' ? 'exists' : 'missing' };
       // `==` is implicit, except on a bitmask (where the bare form tests bits) and after a binop
       const bitmask = left.kind === 'selector' && FLAG_BITS[left.path.join(' ')] !== undefined;
       const op = s.op === '==' && left.kind !== 'binop' && !bitmask ? undefined : s.op;
@@ -177,13 +223,14 @@ function canonicalStmt(s: Stmt): Stmt {
     }
     case 'assign': {
       const left = canonicalExpr(s.left, false);
-      let value = canonicalExpr(s.value, isMarkSelector(left));
+      let value = symbolicValue(selectorPath(left), canonicalExpr(s.value, isMarkSelector(left)));
       if (value.kind === 'list' && left.kind === 'selector') value = sortFlags(left, value);
       return { ...s, left, value };
     }
     case 'expr':
       return { ...s, expr: canonicalExpr(s.expr, false) };
     case 'keyword':
+      if (s.keyword === 'reset') return { ...s, args: s.args.map((a) => (a.value ? { ...a, value: canonicalExpr(a.value, false) } : a)) };
       return canonicalKeyword(s);
     case 'verdict':
       return s.block ? { ...s, block: s.block.map((r) => (r.kind === 'rule' ? canonicalRule(r) : r)) } : s;
