@@ -50,6 +50,16 @@ describe('corpus: nft-dumps', function () {
     assert.deepEqual(failures, []);
   });
 
+  it('every dump printed in script style (add commands) parses again without errors', function () {
+    const failures: string[] = [];
+    for (const f of files) {
+      const script = printNftFile(parseNft(readFileSync(join(dir, f), 'utf8')).file, { style: 'script' }).text;
+      const errors = parseNft(script).diagnostics;
+      if (errors.length) failures.push(`${f}: ${errors[0]!.message} in '${script.split('\n')[errors[0]!.range.start.line]}'`);
+    }
+    assert.deepEqual(failures, []);
+  });
+
   it('formatting a dump (already canonical) is stable and idempotent', function () {
     let unchanged = 0;
     const failures: string[] = [];

@@ -423,7 +423,7 @@ function printTableScript(t: Table, out: Out): void {
       case 'set':
       case 'map': {
         const inner = new Out();
-        printSetBlock({ ...item, elements: undefined }, inner, '');
+        printSetBlock({ ...item, elements: undefined, attributeComments: undefined }, inner, '');
         const body = inner
           .text()
           .split('\n')
@@ -490,7 +490,7 @@ export function printCommand(c: CommandStmt): string {
       if (spec) parts.push(spec);
     } else if (d.kind === 'set' || d.kind === 'map' || d.kind === 'flowtable' || d.kind === 'object') {
       const inner = new Out();
-      const decl = d.kind === 'set' || d.kind === 'map' ? { ...d, elements: undefined } : d;
+      const decl = d.kind === 'set' || d.kind === 'map' ? { ...d, elements: undefined, attributeComments: undefined } : d;
       printTableItem(decl, inner, '');
       const body = inner
         .text()
