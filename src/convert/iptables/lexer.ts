@@ -125,3 +125,14 @@ export function tokenText(image: string): string {
   }
   return end === image.length ? image : image.slice(0, end);
 }
+
+/** Length of a token's image without the folded blanks (no string allocated). */
+export function tokenLength(image: string): number {
+  let end = image.length;
+  while (end > 0) {
+    const c = image.charCodeAt(end - 1);
+    if (c === 32 || c === 9 || c === 12 || c === 11) end--;
+    else break;
+  }
+  return end;
+}

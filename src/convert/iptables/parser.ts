@@ -6,7 +6,7 @@
 import type { ILexingError, IToken } from 'chevrotain';
 import type { Diagnostic, Range } from '../ast/common';
 import type { ChainDecl, Command, Comment, Counters, Dialect, IptablesFile, TableBlock, Word } from '../ast/iptables';
-import { argsLexer, BrokenQuote, Bang, ChainHeader, Commit, CommentLine, TableHeader, Counters as CountersToken, fileLexer, Newline, tokenText, unquoteFileWord, unquoteShellWord } from './lexer';
+import { argsLexer, BrokenQuote, Bang, ChainHeader, Commit, CommentLine, TableHeader, Counters as CountersToken, fileLexer, Newline, tokenLength, tokenText, unquoteFileWord, unquoteShellWord } from './lexer';
 import { parseLineTokens } from './line-parser';
 import { buildCommand, diag, type Tok } from './rule-builder';
 import { detectFormat } from '../detect';
@@ -91,6 +91,16 @@ class LineReader {
     private readonly diagnostics: Diagnostic[],
   ) {}
 
+  /** One copy of each repeated word (chain names, flags, comments): a big dump repeats most words. */
+  private readonly strings = new Map<string, string>();
+
+  private intern(s: string): string {
+    const hit = this.strings.get(s);
+    if (hit !== undefined) return hit;
+    if (this.strings.size < 200000) this.strings.set(s, s);
+    return s;
+  }
+
   moveTo(line: number, lineStart: number, base: number): void {
     this.line = line;
     this.lineStart = lineStart;
@@ -100,7 +110,7 @@ class LineReader {
   range(t: IToken): Range {
     return {
       start: { line: this.line, character: t.startOffset + this.base - this.lineStart },
-      end: { line: this.line, character: t.startOffset + this.base + tokenText(t.image).length - this.lineStart },
+      end: { line: this.line, character: t.startOffset + this.base + tokenLength(t.image) - this.lineStart },
     };
   }
 
@@ -108,9 +118,9 @@ class LineReader {
     const r = this.range(t);
     const image = tokenText(t.image);
     const raw = dropPrefix ? image.slice(dropPrefix) : image;
-    if (!dropPrefix && !QUOTE_CHARS.test(raw)) return { text: raw, quoted: false, range: r };
+    if (!dropPrefix && !QUOTE_CHARS.test(raw)) return { text: this.intern(raw), quoted: false, range: r };
     const u = this.unquote(raw);
-    return { text: u.text, quoted: u.quoted, range: dropPrefix ? { start: { line: r.start.line, character: r.start.character + dropPrefix }, end: r.end } : r };
+    return { text: this.intern(u.text), quoted: u.quoted, range: dropPrefix ? { start: { line: r.start.line, character: r.start.character + dropPrefix }, end: r.end } : r };
   }
 
   tok(t: IToken): Tok {

@@ -47,7 +47,7 @@ export function diag(range: Range, code: IptablesCode, message: string, severity
 }
 
 function span(a: Range, b: Range): Range {
-  return { start: a.start, end: b.end };
+  return a === b ? a : { start: a.start, end: b.end };
 }
 
 function word(t: Tok): Word {
@@ -213,12 +213,15 @@ export function buildCommand(toks: readonly Tok[], lineText: string, leading: Co
   const first = toks[0]!;
   const lastTok = toks[toks.length - 1]!;
   const start = leading ? leading.range : first.range;
-  const command: Mutable<Command> = { kind, flag: word(flagTok), text: lineText, range: span(start, lastTok.range) };
-  if (chain) command.chain = chain;
+  // The usual shapes are built as one literal: properties added later cost V8 a separate backing store.
+  const flag = word(flagTok);
+  const range = span(start, lastTok.range);
+  const command: Mutable<Command> =
+    chain && rule && !index ? { kind, flag, chain, rule, text: lineText, range } : chain ? { kind, flag, chain, text: lineText, range } : { kind, flag, text: lineText, range };
   if (index) command.index = index;
   if (newName) command.newName = newName;
   if (policy) command.policy = policy;
-  if (rule) command.rule = rule;
+  if (rule && !command.rule) command.rule = rule;
   return table ? { command, table } : { command };
 }
 
@@ -269,9 +272,8 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
     }
     const end = args.length ? args[args.length - 1]!.range : flag.range;
     const start = negation && negation.start.character < flag.range.start.character && negation.start.line === flag.range.start.line ? negation : flag.range;
-    const opt: Mutable<OptionNode> = { flag: word(flag), name, negated, args: compact(args), range: span(start, end) };
-    if (negation) opt.negation = negation;
-    return opt;
+    const range = span(start, end);
+    return negation ? { flag: word(flag), name, negated, negation, args: compact(args), range } : { flag: word(flag), name, negated, args: compact(args), range };
   };
 
   const startModule = (kindOf: 'match' | 'target', flag: Word, targetKind?: 'jump' | 'goto'): ModuleBuild | undefined => {
@@ -423,8 +425,7 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
   const first = toks[0];
   const last = toks[toks.length - 1];
   const range = first && last ? span(first.range, last.range) : { start: cmdFlag.range.end, end: cmdFlag.range.end };
-  const rule: Mutable<Rule> = { options: compact(options), matches, range };
-  if (targetNode) rule.target = targetNode;
+  const rule: Mutable<Rule> = targetNode ? { options: compact(options), matches, target: targetNode, range } : { options: compact(options), matches, range };
   if (counters) rule.counters = counters;
   return rule;
 }
