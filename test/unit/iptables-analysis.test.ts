@@ -8,7 +8,64 @@ function check(text: string, dialect?: Dialect): string[] {
   return analyzeIptables(f).map((d) => `${d.range.start.line}:${d.range.start.character} ${d.severity} ${d.code}`);
 }
 
+/** A broad, valid iptables-save file: many modules and targets, every table. */
+const BROAD = `*filter
+:INPUT DROP [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -m set --match-set foo src,dst -j ACCEPT
+-A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -j ACCEPT
+-A INPUT -m u32 --u32 "0x0>>0x16&0x3c@0x8=0x0" -j DROP
+-A INPUT -m string --string "GET /" --algo bm --to 65535 -j DROP
+-A INPUT -m addrtype --dst-type LOCAL -j ACCEPT
+-A INPUT -m recent --set --name SSH --mask 255.255.255.255 --rsource
+-A INPUT -m recent --update --seconds 60 --hitcount 4 --name SSH --mask 255.255.255.255 --rsource -j DROP
+-A INPUT -m limit --limit 5/min -j LOG --log-prefix "iptables denied: " --log-level 7
+-A FORWARD -m physdev --physdev-is-bridged -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type any -j ACCEPT
+-A INPUT -s 10.0.0.0/8 -m comment --comment "It's fine" -j ACCEPT
+-A INPUT -p tcp -m multiport --dports 22,80,443,8000:8080 -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT
+-A INPUT -i lo -j ACCEPT
+-A INPUT -p udp -m udp --sport 53 -m hashlimit --hashlimit-upto 5/sec --hashlimit-burst 10 --hashlimit-mode srcip --hashlimit-name dns -j ACCEPT
+-A INPUT -m owner --uid-owner 0 -j ACCEPT
+-A OUTPUT -m owner --uid-owner 0 -j ACCEPT
+-A INPUT -m time --timestart 09:00 --timestop 17:00 --weekdays Mon,Tue -j ACCEPT
+-A INPUT -m connlimit --connlimit-above 10 --connlimit-mask 32 --connlimit-saddr -j REJECT --reject-with tcp-reset
+-A INPUT -m pkttype --pkt-type broadcast -j DROP
+-A INPUT -p tcp -m tcp ! --syn -m state --state NEW -j DROP
+-A INPUT -f -j DROP
+-A INPUT -m iprange --src-range 10.0.0.1-10.0.0.9 -j ACCEPT
+-A INPUT -m mark --mark 0x1/0xffff -j ACCEPT
+-A FORWARD -m policy --dir in --pol ipsec --proto esp -j ACCEPT
+-A INPUT -m rpfilter --invert -j DROP
+-A INPUT -p sctp -m sctp --chunk-types any INIT -j ACCEPT
+COMMIT
+*mangle
+-A PREROUTING -p tcp -j TPROXY --on-port 3128 --on-ip 127.0.0.1 --tproxy-mark 0x1/0x1
+-A POSTROUTING -o eth0 -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu
+-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff
+-A POSTROUTING -p udp -m udp --dport 68 -j CHECKSUM --checksum-fill
+COMMIT
+*nat
+-A POSTROUTING -s 10.0.0.0/24 -o eth0 -j MASQUERADE --random-fully
+-A PREROUTING -p tcp -m tcp --dport 2222 -j DNAT --to-destination 192.168.50.9:22
+-A OUTPUT -d 10.0.0.1/32 -p tcp -j REDIRECT --to-ports 8080
+COMMIT
+*raw
+-A PREROUTING -j CT --zone 4097
+-A PREROUTING -j CT --notrack
+-A OUTPUT -j NOTRACK
+COMMIT
+`;
+
 describe('iptables analysis', () => {
+  it('has no false positives on a broad valid file, and detects it as iptables', () => {
+    const f = parseIptablesSave(BROAD);
+    assert.equal(f.dialect, 'iptables');
+    assert.deepEqual(f.diagnostics, []);
+    assert.deepEqual(analyzeIptables(f), []);
+  });
+
   it('accepts a clean file', () => {
     assert.deepEqual(
       check('*filter\n:INPUT DROP [0:0]\n:svc - [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j svc\n-A svc -s 10.0.0.0/8 -j ACCEPT\n-A INPUT -j REJECT --reject-with icmp-port-unreachable\nCOMMIT\n'),
