@@ -58,7 +58,64 @@ COMMIT
 COMMIT
 `;
 
+const BROAD_V6 = `*filter
+:INPUT DROP [0:0]
+-A INPUT -s fe80::/64 -d ff02::1/128 -p ipv6-icmp -m icmp6 --icmpv6-type 135 -j ACCEPT
+-A INPUT -m rt --rt-type 0 --rt-segsleft 0 -j DROP
+-A INPUT -m frag --fragmore -j DROP
+-A INPUT -m hbh --hbh-len 0 -j ACCEPT
+-A INPUT -m hl --hl-eq 255 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -j REJECT --reject-with icmp6-adm-prohibited
+-A INPUT -m ipv6header --header frag --soft -j DROP
+-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 130/0 -j ACCEPT
+-A INPUT -s 2001:db8::/ffff:ffff:: -j ACCEPT
+COMMIT
+*nat
+-A POSTROUTING -o eth0 -j SNAT --to-source [fd00::1]:1000-2000
+-A PREROUTING -p tcp -m tcp --dport 80 -j DNAT --to-destination [fd00::5]:8080
+COMMIT
+*mangle
+-A PREROUTING -j HL --hl-set 64
+COMMIT
+`;
+
+const BROAD_EB = `*filter
+:INPUT ACCEPT
+:FORWARD DROP
+:OUTPUT ACCEPT
+:mychain RETURN
+-A INPUT -p IPv4 --ip-src 10.0.0.0/8 --ip-proto tcp --ip-dport 22 -j ACCEPT
+-A INPUT -p IPv6 --ip6-src fd00::/8 --ip6-proto udp --ip6-sport 53 -j ACCEPT
+-A INPUT -p ARP --arp-opcode Request --arp-ip-dst 10.0.0.1 --arp-mac-src 00:11:22:33:44:55 -j ACCEPT
+-A FORWARD -p 802_1Q --vlan-id 10 --vlan-encap IPv4 -j mychain
+-A FORWARD -s 00:11:22:33:44:55/ff:ff:ff:00:00:00 -d ! 01:00:5e:00:00:00/ff:ff:ff:80:00:00 --logical-in br0 -j ACCEPT
+-A FORWARD --among-dst 00:11:22:33:44:55=10.0.0.1,00:11:22:33:44:66 -j ACCEPT
+-A FORWARD --pkttype-type multicast --limit 10/sec --limit-burst 5 --log --log-prefix "mc" --nflog-group 2 -j DROP
+-A OUTPUT --mark 0x1/0xff -j mark --mark-or 0x2 --mark-target CONTINUE
+-A mychain -p Length --802_3-sap 0x42 -j DROP
+-A mychain --stp-type config -j DROP
+*nat
+:PREROUTING ACCEPT
+:POSTROUTING ACCEPT
+-A PREROUTING -i tap1 -j dnat --to-dst 00:11:22:33:44:55 --dnat-target ACCEPT
+-A POSTROUTING -o tap1 -j snat --to-src 00:11:22:33:44:55 --snat-arp --snat-target CONTINUE
+-A PREROUTING -p ARP -j arpreply --arpreply-mac 00:11:22:33:44:55
+-A PREROUTING -d 00:11:22:33:44:55 -j redirect --redirect-target RETURN
+*broute
+:BROUTING ACCEPT
+-A BROUTING -p IPv4 -j DROP
+`;
+
 describe('iptables analysis', () => {
+  it('has no false positives on broad valid ip6tables and ebtables files (dialect sniffed)', () => {
+    for (const [text, dialect] of [[BROAD_V6, 'ip6tables'], [BROAD_EB, 'ebtables']] as const) {
+      const f = parseIptablesSave(text);
+      assert.equal(f.dialect, dialect);
+      assert.deepEqual(f.diagnostics, []);
+      assert.deepEqual(analyzeIptables(f), []);
+    }
+  });
+
   it('has no false positives on a broad valid file, and detects it as iptables', () => {
     const f = parseIptablesSave(BROAD);
     assert.equal(f.dialect, 'iptables');
