@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Dialect } from '../convert/ast/iptables';
 import { translateCommandLine } from '../convert/translate/command';
-import { convertLargeDump } from '../convert/translate/chunked';
+import { streamLargeDump } from '../convert/translate/chunked';
 import type { CliCommand } from './commands';
 import { EXIT, formatDiagnostic, type CliIO } from './io';
 
@@ -98,8 +98,8 @@ arguments or a file that cannot be read or parsed.
         return EXIT.usage;
       }
       const now = ctime(new Date());
-      // Chunk by chunk: a 50,000-rule dump never holds its whole syntax tree in memory.
-      const { result: r, syntaxErrors, notTranslated } = convertLargeDump(
+      // Chunk by chunk, printed as it goes: a 50,000-rule dump never sits in memory whole.
+      const { syntaxErrors, notTranslated } = streamLargeDump(
         text,
         dialect,
         {
@@ -108,10 +108,14 @@ arguments or a file that cannot be read or parsed.
           header: [`# Translated by ${name} v${REFERENCE_VERSION} (nflens) on ${now}`],
           footer: [`# Completed on ${now}`],
         },
+        {
+          out: (t) => io.stdout.write(t),
+          diagnostics: (ds) => {
+            if (ds.length) io.stderr.write(ds.map((d) => formatDiagnostic(label, d) + '\n').join(''));
+          },
+        },
         label,
       );
-      io.stdout.write(r.output);
-      if (r.diagnostics.length) io.stderr.write(r.diagnostics.map((d) => formatDiagnostic(label, d) + '\n').join(''));
       if (syntaxErrors > 0) return EXIT.usage;
       return notTranslated === 0 ? EXIT.ok : EXIT.findings;
     },

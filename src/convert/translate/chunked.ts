@@ -7,6 +7,7 @@
 import type { Range } from '../ast/common';
 import type { Dialect } from '../ast/iptables';
 import { parseIptablesSave } from '../iptables';
+import { printCommand, printRuleBody } from '../nft/printer';
 import { Converter, type ConversionResult, type ConvertFileOptions, type FileDiagnostic } from './convert';
 
 /** Rule lines per chunk. */
@@ -90,4 +91,78 @@ export function convertLargeDump(text: string, dialect: Dialect, opts: ConvertFi
   }
   const result = conv.result();
   return { result: { ...result, diagnostics }, syntaxErrors, notTranslated };
+}
+
+export interface StreamSinks {
+  /** Output text, in pieces. */
+  out(text: string): void;
+  /** Diagnostics of each chunk, with real line numbers. */
+  diagnostics(ds: FileDiagnostic[]): void;
+}
+
+/**
+ * iptables-restore-translate's streaming shape: tables, chains and rules are printed
+ * (script style) as each chunk is converted, and the chunk's nft nodes are dropped. Only for
+ * iptables/ip6tables dumps made of -A/-N lines (what iptables-save writes); anything else —
+ * -I positions, ebtables chain policies — goes through the whole-file path.
+ */
+export function streamLargeDump(text: string, dialect: Dialect, opts: ConvertFileOptions, sinks: StreamSinks, name?: string): { syntaxErrors: number; notTranslated: number } {
+  if ((dialect !== 'iptables' && dialect !== 'ip6tables') || /^(\[\d+:\d+\]\s+)?-[IDRZEPFX]\s/m.test(text)) {
+    const r = convertLargeDump(text, dialect, opts, name);
+    sinks.out(r.result.output);
+    sinks.diagnostics(r.result.diagnostics);
+    return { syntaxErrors: r.syntaxErrors, notTranslated: r.notTranslated };
+  }
+  const conv = new Converter({ ...opts, style: 'script' });
+  conv.placementLog = [];
+  let syntaxErrors = 0;
+  let notTranslated = 0;
+  const printedTables = new Set<string>();
+  const printedChains = new Set<string>();
+  const printedDecls = new Set<string>();
+  for (const h of opts.header ?? []) sinks.out(`${h.startsWith('#') ? h : `# ${h}`}\n`);
+  for (const chunk of chunksOf(text)) {
+    const file = parseIptablesSave(chunk.text, { dialect });
+    for (const d of file.diagnostics) if (d.severity === 'error' && d.range.start.line >= chunk.synthetic) syntaxErrors++;
+    const by = chunk.firstLine - chunk.synthetic;
+    conv.addFile({ file, name });
+    const fresh = conv.diagnostics.splice(0);
+    sinks.diagnostics(fresh.filter((d) => d.range.start.line >= chunk.synthetic).map((d) => ({ ...d, range: shift(d.range, by) })));
+    for (const o of conv.outcomes) if (o.outcome !== 'translated') notTranslated++;
+    conv.dropOutcomes();
+    const lines: string[] = [];
+    for (const tb of conv.tables.values()) {
+      const head = `${tb.family} ${tb.tableName}`;
+      if (!printedTables.has(head)) {
+        printedTables.add(head);
+        lines.push(`add table ${head}`);
+      }
+      for (const d of tb.declarations()) {
+        const key = `${head} ${d.kind === 'object' ? d.objType : d.kind} ${d.name}`;
+        if (printedDecls.has(key)) continue;
+        printedDecls.add(key);
+        lines.push(printCommand({ kind: 'command', verb: 'add', object: d.kind === 'object' ? d.objType : d.kind, family: tb.family, table: tb.tableName, name: d.name, decl: d }));
+        if (d.kind !== 'object' && d.elements?.length) lines.push(printCommand({ kind: 'command', verb: 'add', object: 'element', family: tb.family, table: tb.tableName, name: d.name, elements: d.elements }));
+      }
+      for (const c of tb.chainList()) {
+        const key = `${head} ${c.name}`;
+        if (!printedChains.has(key)) {
+          printedChains.add(key);
+          lines.push(printCommand({ kind: 'command', verb: 'add', object: 'chain', family: tb.family, table: tb.tableName, name: c.name, decl: { ...c, rules: [] } }));
+        }
+      }
+    }
+    for (const { table, chain, nodes } of conv.placementLog) {
+      const head = `${table.family} ${table.tableName}`;
+      for (const r of nodes) {
+        if (r.disabled !== undefined) lines.push(`# ${r.disabled}`);
+        else lines.push(`add rule ${head} ${chain.name} ${printRuleBody(r)}`);
+      }
+      chain.rules.length = 0;
+    }
+    conv.placementLog.length = 0;
+    if (lines.length) sinks.out(lines.join('\n') + '\n');
+  }
+  for (const f of opts.footer ?? []) sinks.out(`${f.startsWith('#') ? f : `# ${f}`}\n`);
+  return { syntaxErrors, notTranslated };
 }

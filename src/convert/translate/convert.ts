@@ -160,6 +160,16 @@ export class TableBuilder implements TableServices {
     }
   }
 
+  /** Declared sets and objects, in declaration order. */
+  declarations(): (SetDecl | ObjectDecl)[] {
+    return [...this.declared.values()];
+  }
+
+  /** Chains in order of first mention. */
+  chainList(): Chain[] {
+    return [...this.chainMap.values()];
+  }
+
   /** Sets and objects first (nft needs them before the rules that use them), then chains in order. */
   finish(): Table {
     const items: TableItem[] = [...this.declared.values(), ...this.chainMap.values()];
@@ -190,6 +200,7 @@ export class Converter {
   readonly diagnostics: FileDiagnostic[] = [];
   readonly outcomes: PendingOutcome[] = [];
   readonly tables = new Map<string, TableBuilder>();
+  private currentTable?: TableBuilder;
   private readonly ipsets: IpsetCatalog;
 
   constructor(readonly opts: ConvertFileOptions) {
@@ -229,6 +240,7 @@ export class Converter {
       return;
     }
     const tb = this.tableFor(st.family, tableName);
+    this.currentTable = tb;
     const numeric = !!this.opts.numericPriority;
     for (const decl of block.chains) {
       const name = decl.name.text;
@@ -307,7 +319,11 @@ export class Converter {
     this.place(c, cmd, nodes);
   }
 
+  /** When set, every placed rule is also logged in source order (streaming output). */
+  placementLog?: { table: TableBuilder; chain: Chain; nodes: NftRule[] }[];
+
   private place(c: Chain, cmd: Command, nodes: NftRule[]): void {
+    if (this.placementLog && this.currentTable) this.placementLog.push({ table: this.currentTable, chain: c, nodes });
     if (cmd.kind === 'insert') {
       const pos = cmd.index ? Math.max(0, (parseInt(cmd.index.text, 10) || 1) - 1) : 0;
       c.rules.splice(Math.min(pos, c.rules.length), 0, ...nodes);
