@@ -24,7 +24,6 @@ export const TRANSLATE_CODES = {
   'connmark-mask-approximated': 'CONNMARK with masks: nft cannot express the exact mask formula; bits outside the mask differ.',
   'comment-quote-replaced': 'nft strings have no escapes: a double quote in a comment was replaced by a single quote.',
   'comment-truncated': 'nft comments hold at most 128 bytes; the comment was cut.',
-  'icmp-type-numeric': 'An ICMP type/code without a name in nft is written as a number.',
   'log-option-dropped': 'A LOG/NFLOG option has no nft counterpart and was dropped.',
   'target-option-dropped': 'A target option has no nft counterpart and was dropped.',
   'match-option-dropped': 'A match option has no nft counterpart and was dropped.',
@@ -33,14 +32,10 @@ export const TRANSLATE_CODES = {
   'u32-unsupported': '-m u32: rewrite with raw payload expressions (@nh,OFFSET,LEN).',
   'bpf-unsupported': '-m bpf: nft cannot run classic BPF programs.',
   'address-list-expanded': 'A comma-separated address list became one rule per address, as iptables does.',
-  'bridge-family-only': 'The rule uses features that only exist in bridge tables.',
   'table-not-translatable': 'A whole table (e.g. ebtables broute) has no nft equivalent.',
   'policy-on-user-chain': 'nft user chains have no policy; an ebtables chain policy became a final rule.',
-  'goto-translated': '-g (goto) becomes nft goto.',
   'rule-not-parsed': 'The rule has syntax errors; it is kept as a comment.',
-  'merge-family-specific': 'With --merge inet, a rule that exists in only one family is restricted to it with meta nfproto.',
   'unknown-protocol': 'A protocol name is not known; it is written as given.',
-  'counters-dropped': 'Rule counters [pkts:bytes] are not carried over (use --keep-counters).',
 } as const;
 
 export type TranslateCode = keyof typeof TRANSLATE_CODES;
