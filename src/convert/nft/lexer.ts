@@ -57,8 +57,6 @@ export const Ampersand = createToken({ name: 'Ampersand', pattern: '&' });
 export const Pipe = createToken({ name: 'Pipe', pattern: '|' });
 export const Caret = createToken({ name: 'Caret', pattern: '^' });
 export const Tilde = createToken({ name: 'Tilde', pattern: '~' });
-/** Anything else: reported by the parser, never a lexer failure. */
-export const Unknown = createToken({ name: 'Unknown', pattern: /[^\s]/ });
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -101,13 +99,19 @@ export const allTokens: TokenType[] = [
   Pipe,
   Caret,
   Tilde,
-  Unknown,
 ];
 
-export const nftLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+export const nftLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: true });
 
 export type { IToken };
 
-export function tokenizeNft(text: string): IToken[] {
-  return nftLexer.tokenize(text).tokens;
+export interface NftTokens {
+  tokens: IToken[];
+  /** Characters no token matches (the lexer skips them): offset and length. */
+  invalid: { offset: number; length: number }[];
+}
+
+export function tokenizeNft(text: string): NftTokens {
+  const r = nftLexer.tokenize(text);
+  return { tokens: r.tokens, invalid: r.errors.map((e) => ({ offset: e.offset, length: e.length })) };
 }

@@ -80,21 +80,20 @@ export class NftParser {
   constructor(private readonly text: string) {
     this.lineStarts = [0];
     for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
-    const all = T.tokenizeNft(text);
-    this.toks = [];
-    for (const t of all) {
+    const { tokens, invalid } = T.tokenizeNft(text);
+    for (const bad of invalid) {
+      const r: Range = { start: this.position(bad.offset), end: this.position(bad.offset + bad.length) };
+      this.error('nft-invalid-character', `unexpected character${bad.length > 1 ? 's' : ''} '${text.slice(bad.offset, bad.offset + bad.length)}'`, r);
+    }
+    this.toks = tokens;
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!;
       t.endOffset = t.startOffset + t.image.length - 1; // the lexer tracks start offsets only
       if (t.tokenType === T.UnterminatedString) {
         this.error('nft-unterminated-string', 'unterminated string: a `"` is missing before the end of the line', this.tokRange(t));
-        // keep it as a quoted string so the rest of the line still parses
-        this.toks.push({ ...t, tokenType: T.QuotedString, image: t.image + '"' , endOffset: t.endOffset });
-        continue;
+        // read it as a closed string so the rest of the line still parses
+        tokens[k] = { ...t, tokenType: T.QuotedString, image: t.image + '"' };
       }
-      if (t.tokenType === T.Unknown) {
-        this.error('nft-invalid-character', `unexpected character '${t.image}'`, this.tokRange(t));
-        continue;
-      }
-      this.toks.push(t);
     }
   }
 
