@@ -1,0 +1,136 @@
+/** Translators and rule outcomes, beyond the txlate cases: what the reference gets wrong or leaves out. */
+import { strict as assert } from 'node:assert';
+import { parseIptablesSave } from '../../src/convert/iptables';
+import { translateCommandLine } from '../../src/convert/translate/command';
+import { convertFiles } from '../../src/convert/translate/convert';
+
+const tx = (args: string, dialect: 'iptables' | 'ip6tables' | 'ebtables' | 'arptables' = 'iptables') => translateCommandLine(args, dialect);
+const body = (args: string, dialect?: 'iptables' | 'ip6tables' | 'ebtables' | 'arptables') => tx(args, dialect).lines.map((l) => l.replace(/^nft '(?:add|insert) rule \S+ \S+ \S+ (.*)'$/, '$1'));
+
+describe('translators', () => {
+  it('keeps the negation of ! --ctstate DNAT as a bit test', () => {
+    assert.deepEqual(body('-t nat -A P ! -o qg-1 -m conntrack ! --ctstate DNAT -j ACCEPT'), ['oifname != "qg-1" ct status ! dnat counter accept']);
+    assert.equal(tx('-t nat -A P -m conntrack ! --ctstate DNAT -j ACCEPT').outcome, 'translated');
+  });
+
+  it('splits --ctstate NEW,DNAT (an OR) into two disjoint rules, and ! --ctstate NEW,DNAT into one', () => {
+    assert.deepEqual(body('-A X -m conntrack --ctstate NEW,DNAT -j ACCEPT'), ['ct state new counter accept', 'ct state ! new ct status dnat counter accept']);
+    assert.deepEqual(body('-A X -m conntrack ! --ctstate NEW,DNAT -j ACCEPT'), ['ct state ! new ct status ! dnat counter accept']);
+    assert.deepEqual(body('-A X -m state --state ESTABLISHED,SNAT,DNAT -j ACCEPT'), ['ct state established counter accept', 'ct state ! established ct status snat,dnat counter accept']);
+  });
+
+  it('translates ICMP types with codes and every ICMPv6 type Neutron uses', () => {
+    assert.deepEqual(body('-A X -p icmp -m icmp --icmp-type 8/0 -j RETURN'), ['icmp type echo-request icmp code 0 counter return']);
+    assert.deepEqual(body('-A X -p icmp -m icmp --icmp-type port-unreachable -j RETURN'), ['icmp type destination-unreachable icmp code 3 counter return']);
+    const v6 = (t: string) => body(`-A X -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -j RETURN`, 'ip6tables')[0];
+    assert.equal(v6('130'), 'meta l4proto ipv6-icmp icmpv6 type mld-listener-query counter return');
+    assert.equal(v6('131'), 'meta l4proto ipv6-icmp icmpv6 type mld-listener-report counter return');
+    assert.equal(v6('132'), 'meta l4proto ipv6-icmp icmpv6 type mld-listener-done counter return');
+    assert.equal(v6('143'), 'meta l4proto ipv6-icmp icmpv6 type mld2-listener-report counter return');
+    assert.equal(v6('135'), 'meta l4proto ipv6-icmp icmpv6 type nd-neighbor-solicit counter return');
+    assert.equal(v6('128/0'), 'meta l4proto ipv6-icmp icmpv6 type echo-request icmpv6 code 0 counter return');
+  });
+
+  it('CT --zone, --helper (with its object) and --notrack', () => {
+    assert.deepEqual(body('-t raw -A PREROUTING -i tap1 -j CT --zone 4097'), ['iifname "tap1" counter ct zone set 4097']);
+    const h = tx('-t raw -A P -p tcp -m tcp --dport 21 -j CT --helper ftp');
+    assert.deepEqual(h.lines, [`nft 'add ct helper ip raw ftp-tcp { type "ftp" protocol tcp; l3proto ip; }'`, `nft 'add rule ip raw P tcp dport 21 counter ct helper set "ftp-tcp"'`]);
+    assert.equal(h.outcome, 'approximated', 'raw runs before conntrack: the helper assignment must move (warned)');
+    assert.deepEqual(body('-t raw -A P -j CT --notrack'), ['counter notrack']);
+  });
+
+  it('CONNMARK: exact where the kept part is empty, approximated with the lost bits otherwise', () => {
+    const exact = tx('-t mangle -A P -j CONNMARK --save-mark --nfmask 0xff --ctmask 0xffffffff');
+    assert.deepEqual(exact.lines, ["nft 'add rule ip mangle P counter ct mark set mark and 0xff'"]);
+    assert.equal(exact.outcome, 'translated');
+    const approx = tx('-t mangle -A P -j CONNMARK --restore-mark --nfmask 0xffff0000 --ctmask 0xffff0000');
+    assert.equal(approx.outcome, 'approximated');
+    assert.ok(approx.diagnostics.some((d) => d.code === 'connmark-mask-approximated' && d.message.includes('0xffff ')));
+    assert.deepEqual(body('-t mangle -A P -j CONNMARK --set-xmark 0x16/0x12'), ['counter ct mark set ct mark and 0xffffffed xor 0x16']);
+  });
+
+  it('CHECKSUM is unsupported with the reference comment line and an explanation at the target', () => {
+    const t = tx('-t mangle -A POSTROUTING -p udp -m udp --dport 68 -j CHECKSUM --checksum-fill');
+    assert.equal(t.outcome, 'unsupported');
+    assert.deepEqual(t.lines, ['nft # -t mangle -A POSTROUTING -p udp -m udp --dport 68 -j CHECKSUM --checksum-fill ']);
+    const d = t.diagnostics.find((x) => x.code === 'checksum-fill-unsupported')!;
+    assert.equal(d.range.start.character, '-t mangle -A POSTROUTING -p udp -m udp --dport 68 -j '.length);
+  });
+
+  it('comments with double quotes become valid nft strings; backslashes stay', () => {
+    const t = tx('-A X -m comment --comment "has \\"quotes\\" and \\\\ back" -j ACCEPT');
+    assert.equal(t.lines[0], `nft 'add rule ip filter X counter accept comment "has 'quotes' and \\ back"'`);
+    assert.ok(t.diagnostics.some((d) => d.code === 'comment-quote-replaced' && d.severity === 'information'));
+    assert.equal(t.outcome, 'translated');
+  });
+
+  it('chain names longer than 28 characters are fine', () => {
+    const long = 'neutron-meter-l-5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b';
+    assert.deepEqual(tx(`-A ${long} -s 10.0.0.0/24 -j ${long}x`).lines, [`nft 'add rule ip filter ${long} ip saddr 10.0.0.0/24 counter jump ${long}x'`]);
+  });
+
+  it('-m set without an ipset dump declares an empty set of the inferred type (warning), with a dump declares it filled', () => {
+    const t = tx('-A X -m set --match-set S src,dst -j DROP');
+    assert.deepEqual(t.lines, [`nft 'add set ip filter S { type ipv4_addr . ipv4_addr; flags interval; }'`, `nft 'add rule ip filter X ip saddr . ip daddr @S counter drop'`]);
+    assert.equal(t.outcome, 'approximated');
+    const withDump = translateCommandLine('-A X -m set ! --match-set P dst,dst -j ACCEPT', 'iptables', {
+      ipsets: [{ name: 'P', type: 'hash:ip,port', family: 'inet', options: {}, elements: [{ parts: ['10.0.0.1', 'udp:53'], options: [] }] }],
+    });
+    assert.deepEqual(withDump.lines, [
+      `nft 'add set ip filter P { type ipv4_addr . inet_proto . inet_service; elements = { 10.0.0.1 . udp . 53 }; }'`,
+      `nft 'add rule ip filter X ip daddr . meta l4proto . th dport != @P counter accept'`,
+    ]);
+  });
+
+  it('physdev: unsupported with the bridge-family alternative named', () => {
+    const t = tx('-A FORWARD -m physdev --physdev-out tap1 --physdev-is-bridged -j sg');
+    assert.equal(t.outcome, 'unsupported');
+    const d = t.diagnostics.find((x) => x.code === 'physdev-unsupported')!;
+    assert.match(d.message, /bridge-family table/);
+    assert.match(d.message, /oifname "tap1"/);
+  });
+
+  it('keeps -I positions (0-based nft index) and translates -P / -E the reference refuses', () => {
+    assert.deepEqual(tx('-I INPUT 3 -j ACCEPT').lines, ["nft 'insert rule ip filter INPUT index 2 counter accept'"]);
+    assert.deepEqual(tx('-P FORWARD DROP').lines, ["nft 'add chain ip filter FORWARD { type filter hook forward priority 0; policy drop; }'"]);
+    assert.deepEqual(tx('-E old new').lines, ['nft rename chain ip filter old new']);
+  });
+
+  it('reports invalid values at the option and never throws on garbage', () => {
+    const t = tx('-A X -p tcp --dport 99999 -j ACCEPT');
+    assert.equal(t.outcome, 'unsupported');
+    assert.equal(t.diagnostics[0]!.code, 'invalid-value');
+    for (const junk of ['', '"', '-A', '-A X -m', '-A X -j', '\u0000\u0001', '-A X -p tcp --dport', '-A X ! ! -s 1.2.3.4', '-t nat -A X -j SNAT --to-source 1.2.3.4:99999']) {
+      assert.doesNotThrow(() => tx(junk), junk);
+    }
+  });
+
+  it('ebtables: user-chain policy becomes a final rule; arptables header defaults', () => {
+    const eb = convertFiles([{ file: parseIptablesSave('*nat\n:PREROUTING ACCEPT\n:neutronARP-tap1 DROP\n-A PREROUTING -p ARP -i tap1 -j neutronARP-tap1\n-A neutronARP-tap1 -p ARP --arp-ip-src 10.0.0.5 -j ACCEPT\n', { dialect: 'ebtables' }) }]);
+    assert.match(eb.output, /chain neutronARP-tap1 \{\n\t\tether type 0x806 arp saddr ip 10\.0\.0\.5 counter accept\n\t\tcounter drop comment "policy DROP of ebtables chain neutronARP-tap1"\n\t\}/);
+    assert.match(eb.output, /iifname "tap1" ether type 0x806 counter jump neutronARP-tap1/);
+    assert.ok(eb.rules.every((o) => o.outcome === 'translated'));
+    assert.deepEqual(body('-A OUTPUT -d 10.0.0.1 -j ACCEPT', 'arptables'), ['arp htype 1 arp hlen 6 arp plen 4 arp daddr ip 10.0.0.1 counter accept']);
+  });
+
+  it('file mode: a jump to an undeclared chain is unsupported; declared chains of any length work', () => {
+    const r = convertFiles([{ file: parseIptablesSave('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j NOWHERE\nCOMMIT\n') }]);
+    assert.equal(r.rules[0]!.outcome, 'unsupported');
+    assert.equal(r.diagnostics[0]!.code, 'unknown-target');
+  });
+
+  it('source ranges: every statement of a translated rule remembers the option it came from', () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n';
+    const r = convertFiles([{ file: parseIptablesSave(text) }]);
+    const table = r.nft.items[0]!;
+    assert.ok(table.kind === 'table');
+    const chain = table.items.find((i) => i.kind === 'chain')!;
+    assert.ok(chain.kind === 'chain');
+    const rule = chain.rules[0]!;
+    assert.ok(rule.kind === 'rule');
+    const line = text.split('\n')[2]!;
+    const origins = rule.stmts.filter((s) => s.origin).map((s) => line.slice(s.origin!.start.character, s.origin!.end.character));
+    assert.deepEqual(origins, ['-s 10.0.0.0/8', '--dport 22', '-j ACCEPT']);
+    assert.equal(r.rules[0]!.output!.start.line, 3);
+  });
+});
