@@ -466,17 +466,19 @@ export class NftParser {
 
   // ---------------------------------------------------------------- chains (chain_block)
 
+  /** `chain NAME { chain_block }` inside a table. */
   private parseChainDecl(): Chain {
     const kw = this.next();
     const name = this.name('chain');
     const chain: Chain = { kind: 'chain', name: name.text, rules: [] };
     this.expect(T.LCurly, "'{'");
-    this.parseChainBody(chain);
+    this.parseChainBlock(chain);
     chain.range = this.rangeFrom(kw);
     return chain;
   }
 
-  private parseChainBody(chain: Chain): void {
+  /** chain_block: base chain spec, policy, flags, comment, rules and comment lines up to `}`. */
+  private parseChainBlock(chain: Chain): void {
     this.blockLines(
       () => {
         const t = this.peek()!;
@@ -594,17 +596,19 @@ export class NftParser {
 
   // ---------------------------------------------------------------- sets and maps (set_block / map_block)
 
+  /** `set NAME { set_block }` / `map NAME { map_block }`. */
   private parseSetDecl(): SetDecl {
     const kw = this.next();
     const name = this.name(kw.image);
     const decl: SetDecl = { kind: kw.image as 'set' | 'map', name: name.text };
     this.expect(T.LCurly, "'{'");
-    this.parseSetBody(decl);
+    this.parseSetBlock(decl);
     decl.range = this.rangeFrom(kw);
     return decl;
   }
 
-  private parseSetBody(decl: SetDecl): void {
+  /** set_block / map_block: type or typeof, flags, timeout, size, policy, stateful statements, elements. */
+  private parseSetBlock(decl: SetDecl): void {
     let attribute = '';
     this.blockLines(
       () => {
@@ -718,12 +722,13 @@ export class NftParser {
     const name = this.name('flowtable');
     const ft: Flowtable = { kind: 'flowtable', name: name.text };
     this.expect(T.LCurly, "'{'");
-    this.parseFlowtableBody(ft);
+    this.parseFlowtableBlock(ft);
     ft.range = this.rangeFrom(kw);
     return ft;
   }
 
-  private parseFlowtableBody(ft: Flowtable): void {
+  /** flowtable_block: hook and priority, devices, flags, counter. */
+  private parseFlowtableBlock(ft: Flowtable): void {
     this.blockLines(
       () => {
         const t = this.peek()!;
@@ -779,12 +784,13 @@ export class NftParser {
     const name = this.name(objType);
     const obj: ObjectDecl = { kind: 'object', objType, name: name.text, body: [] };
     this.expect(T.LCurly, "'{'");
-    this.parseObjectBody(obj);
+    this.parseObjectBlock(obj);
     obj.range = this.rangeFrom(kw);
     return obj;
   }
 
-  private parseObjectBody(obj: ObjectDecl): void {
+  /** counter_block, quota_block, limit_block, ct_helper_block, ct_timeout_block, ct_expect_block, secmark_block, synproxy_block, tunnel_block: `key value` lines. */
+  private parseObjectBlock(obj: ObjectDecl): void {
     this.blockLines(
       () => {
         const t = this.peek()!;
@@ -840,6 +846,7 @@ export class NftParser {
 
   // ---------------------------------------------------------------- commands (base_cmd)
 
+  /** base_cmd: add_cmd, create_cmd, insert_cmd, replace_cmd, delete_cmd, destroy_cmd, flush_cmd, reset_cmd, list_cmd, rename_cmd. */
   private parseCommand(): CommandStmt {
     const verb = this.next();
     const obj = this.peek();
@@ -847,6 +854,7 @@ export class NftParser {
     return this.parseCommandBody(verb, verb.image as CommandStmt['verb'], false);
   }
 
+  /** What follows the verb: the object word, its table/chain/set spec, then a rule, a block or elements. */
   private parseCommandBody(start: IToken, verb: CommandStmt['verb'], implicit: boolean): CommandStmt {
     const objTok = this.next();
     let object = objTok.image;
@@ -919,7 +927,7 @@ export class NftParser {
         if (this.is(this.peek(), T.LCurly)) {
           this.i++;
           const chain: Chain = { kind: 'chain', name: cmd.name, rules: [] };
-          this.parseChainBody(chain);
+          this.parseChainBlock(chain);
           chain.range = this.rangeFrom(objTok);
           cmd.decl = chain;
         }
@@ -929,7 +937,7 @@ export class NftParser {
         if (this.is(this.peek(), T.LCurly)) {
           this.i++;
           const decl: SetDecl = { kind: object, name: cmd.name };
-          this.parseSetBody(decl);
+          this.parseSetBlock(decl);
           decl.range = this.rangeFrom(objTok);
           cmd.decl = decl;
         }
@@ -943,7 +951,7 @@ export class NftParser {
         if (this.is(this.peek(), T.LCurly)) {
           this.i++;
           const ft: Flowtable = { kind: 'flowtable', name: cmd.name };
-          this.parseFlowtableBody(ft);
+          this.parseFlowtableBlock(ft);
           ft.range = this.rangeFrom(objTok);
           cmd.decl = ft;
         }
@@ -953,7 +961,7 @@ export class NftParser {
       const obj: ObjectDecl = { kind: 'object', objType: object, name: cmd.name, body: [] };
       if (this.is(this.peek(), T.LCurly)) {
         this.i++;
-        this.parseObjectBody(obj);
+        this.parseObjectBlock(obj);
         obj.range = this.rangeFrom(objTok);
         cmd.decl = obj;
       } else if (!this.atLineEnd()) {
@@ -969,6 +977,7 @@ export class NftParser {
 
   // ---------------------------------------------------------------- rules (rule, stmt_list)
 
+  /** rule: statements up to the end of the line, `;` or `}`; `comment "..."` goes to the rule. */
   parseRule(): Rule {
     const first = this.peek()!;
     const rule: Rule = { kind: 'rule', stmts: [] };
@@ -1013,6 +1022,7 @@ export class NftParser {
     }
   }
 
+  /** Dispatch on the first word: verdict_stmt, keyword statements, set_stmt, or an expression statement. */
   private parseStmtInner(t: IToken): Stmt {
     if (this.is(t, T.Word)) {
       const w = t.image;
@@ -1096,6 +1106,7 @@ export class NftParser {
     return rel;
   }
 
+  /** verdict_stmt, with `jump { ... }` anonymous chains (chain bindings). */
   private parseVerdictStmt(): Stmt {
     const t = this.next();
     const verdict = t.image as VerdictName;
@@ -1103,7 +1114,7 @@ export class NftParser {
       if (this.is(this.peek(), T.LCurly)) {
         this.i++;
         const anon: Chain = { kind: 'chain', name: '', rules: [] };
-        this.parseChainBody(anon);
+        this.parseChainBlock(anon);
         return { kind: 'verdict', verdict, block: anon.rules, range: this.rangeFrom(t) };
       }
       const chain = this.parseChainRef();
@@ -1211,6 +1222,7 @@ export class NftParser {
     return t.image;
   }
 
+  /** reject_stmt: `reject [with icmp|icmpv6|icmpx [type] CODE | with tcp reset]`. */
   private parseRejectStmt(): Stmt {
     const t = this.next();
     const args: Arg[] = [];
@@ -1235,6 +1247,7 @@ export class NftParser {
     return { kind: 'keyword', keyword: 'reject', args, range: this.rangeFrom(t) };
   }
 
+  /** log_stmt, whose `flags` take an optional protocol word before the list. */
   private parseLogStmt(): Stmt {
     const t = this.next();
     const args: Arg[] = [];
@@ -1355,6 +1368,7 @@ export class NftParser {
     return value;
   }
 
+  /** A comma list without braces (flag values: `established,related`). */
   private parseList(sel: boolean): Expr {
     const start = this.peek()!;
     const first = this.parseConcat(sel);
@@ -1701,6 +1715,7 @@ export class NftParser {
     return { kind: 'set', elements, range: this.rangeFrom(open) };
   }
 
+  /** set_list_member_expr: `*`, a value or concatenation with options, or `key : value`. */
   private parseSetElem(sel: boolean): Expr {
     const start = this.peek()!;
     let key: Expr;
