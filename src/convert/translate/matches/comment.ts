@@ -22,7 +22,8 @@ export const comment: MatchTranslator = {
       ctx.note(optRange(c), 'comment-truncated', `nft comments hold at most ${MAX_COMMENT_BYTES} bytes: cut after "${cut.slice(-20)}"`);
       text = cut;
     }
-    ctx.comment = { text, origin: optRange(c) };
+    // several -m comment: nft keeps one comment per rule, so they are joined
+    ctx.comment = ctx.comment ? { text: `${ctx.comment.text}; ${text}`, origin: ctx.comment.origin } : { text, origin: optRange(c) };
     return [];
   },
 };
