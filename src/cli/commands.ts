@@ -4,6 +4,7 @@ import { fmtCommand } from './fmt';
 import { checkCommand } from './check';
 import { convertCommand } from './convert';
 import { translateCommands } from './translate';
+import { verifyCommand } from './verify';
 
 export interface CliCommand {
   readonly name: string;
@@ -24,4 +25,5 @@ export const commands: CliCommand[] = [
   checkCommand,
   convertCommand,
   ...translateCommands,
+  verifyCommand,
 ];
