@@ -90,7 +90,7 @@ describe('nft parser', () => {
     it('accepts keywords as names of tables, chains, sets and objects', () => {
       const file = parseOk(`table inet filter {\n\tset type { type ipv4_addr; }\n\tchain input {\n\t\tjump counter\n\t}\n\tchain counter {\n\t}\n\tcounter input {\n\t}\n}\n`);
       const t = file.items[0] as Table;
-      assert.deepEqual(t.items.map((i) => (i.kind === 'comment-line' ? '' : `${i.kind}:${i.name}`)), ['set:type', 'chain:input', 'chain:counter', 'object:input']);
+      assert.deepEqual(t.items.map((i) => (i.kind === 'comment-line' || i.kind === 'include' ? '' : `${i.kind}:${i.name}`)), ['set:type', 'chain:input', 'chain:counter', 'object:input']);
     });
 
     it('keeps names that need quotes quoted when printing', () => {
@@ -153,6 +153,13 @@ describe('nft parser', () => {
       assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line]), [['nft-include-not-found', 1]]);
       const cyc = parseNft('include "main.nft"\n', { fileName: '/etc/nft/main.nft', readFile: () => 'define y = 2\n' });
       assert.deepEqual(cyc.diagnostics.map((d) => d.code), ['nft-include-cycle']);
+    });
+
+    it('reads defines and includes inside tables (common_block)', () => {
+      const text = 'table inet t {\n\tinclude "sets.nft"\n\tdefine p = 22\n\n\tchain c {\n\t\ttcp dport $p accept\n\t}\n}\n';
+      const file = parseOk(text);
+      assert.deepEqual((file.items[0] as Table).items.map((i) => i.kind), ['include', 'define', 'chain']);
+      assert.equal(printNftFile(file).text, text);
     });
 
     it('keeps comment lines and trailing comments', () => {

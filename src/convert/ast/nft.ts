@@ -320,7 +320,8 @@ export interface ObjectDecl extends NftNode {
   handle?: number;
 }
 
-export type TableItem = Chain | SetDecl | Flowtable | ObjectDecl | CommentLine;
+/** Define and Include appear in tables too (nft's common_block): `table inet t { include "sets.nft" ... }`. */
+export type TableItem = Chain | SetDecl | Flowtable | ObjectDecl | CommentLine | Define | Include;
 
 export interface Table extends NftNode {
   kind: 'table';

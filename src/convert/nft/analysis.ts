@@ -10,7 +10,7 @@
  * checked (the kernel may well have those chains and sets).
  */
 import type { Diagnostic, Range } from '../ast/common';
-import type { Arg, Chain, CommandStmt, Expr, Family, Flowtable, NftFile, ObjectDecl, Rule, SetDecl, Stmt, TableItem } from '../ast/nft';
+import type { Arg, Chain, CommandStmt, Define, Expr, Family, Flowtable, NftFile, ObjectDecl, Rule, SetDecl, Stmt, TableItem } from '../ast/nft';
 import type { IncludedFile } from './index';
 import type { NftCode } from './codes';
 import { EXPR_HEADS, FAMILIES, META_UNQUALIFIED, PAYLOAD_PROTOCOLS, STMT_KEYWORDS, VERDICTS } from './vocabulary';
@@ -79,14 +79,8 @@ class Analyzer {
       switch (item.kind) {
         case 'define':
         case 'redefine':
-          if (item.value) this.checkVariables(item.value, report);
-          if (item.kind === 'define' && this.defines.has(item.name) && report) {
-            this.report('nft-duplicate-define', 'error', item.range, `'${item.name}' is already defined; use redefine to change it`, [{ message: 'first definition', range: this.defines.get(item.name)! }]);
-          }
-          this.defines.set(item.name, item.range ?? ZERO);
-          break;
         case 'undefine':
-          this.defines.delete(item.name);
+          this.collectDefine(item, report);
           break;
         case 'table': {
           if (report) this.checkName('table', item.name, item.range);
@@ -102,7 +96,23 @@ class Analyzer {
     }
   }
 
+  private collectDefine(item: Define, report: boolean): void {
+    if (item.kind === 'undefine') {
+      this.defines.delete(item.name);
+      return;
+    }
+    if (item.value) this.checkVariables(item.value, report);
+    if (item.kind === 'define' && this.defines.has(item.name) && report) {
+      this.report('nft-duplicate-define', 'error', item.range, `'${item.name}' is already defined; use redefine to change it`, [{ message: 'first definition', range: this.defines.get(item.name)! }]);
+    }
+    this.defines.set(item.name, item.range ?? ZERO);
+  }
+
   private addItem(t: TableModel, item: TableItem, report: boolean, create: boolean): void {
+    if (item.kind === 'define' || item.kind === 'redefine' || item.kind === 'undefine' || item.kind === 'include') {
+      if (item.kind !== 'include') this.collectDefine(item, report);
+      return;
+    }
     if (report && item.kind !== 'comment-line') this.checkName(item.kind === 'object' ? item.objType : item.kind, item.name, item.range);
     switch (item.kind) {
       case 'chain':

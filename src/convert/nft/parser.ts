@@ -379,6 +379,14 @@ export class NftParser {
         }
         if (!this.is(t, T.Word)) this.errorAt(t, 'nft-syntax-error', `unexpected '${t.image}' in table block`);
         switch (t.image) {
+          case 'include':
+            table.items.push(this.parseInclude());
+            return;
+          case 'define':
+          case 'redefine':
+          case 'undefine':
+            table.items.push(this.parseDefine());
+            return;
           case 'flags':
             this.i++;
             table.flags = this.wordList();

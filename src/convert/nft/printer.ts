@@ -14,9 +14,11 @@ import type {
   Chain,
   CommandStmt,
   CommentLine,
+  Define,
   Expr,
   Family,
   Flowtable,
+  Include,
   NftFile,
   ObjectDecl,
   Rule,
@@ -366,6 +368,13 @@ function printTableItem(item: TableItem, out: Out, indent: string): void {
 
 function printTableItemBlock(item: TableItem, out: Out, indent: string): void {
   switch (item.kind) {
+    case 'define':
+    case 'redefine':
+    case 'undefine':
+    case 'include': {
+      out.push(`${indent}${printDefineOrInclude(item)}`);
+      return;
+    }
     case 'chain':
       return printChainBlock(item, out, indent);
     case 'set':
@@ -389,9 +398,11 @@ function printTableBlock(t: Table, out: Out): void {
   if (t.comment !== undefined) out.push(`\tcomment ${quote(t.comment)}`);
   if (t.flags?.length) out.push(`\tflags ${t.flags.join(',')}`);
   const header = t.comment !== undefined || !!t.flags?.length;
+  const line = (k: TableItem['kind']) => k === 'comment-line' || k === 'define' || k === 'redefine' || k === 'undefine' || k === 'include';
   t.items.forEach((item, i) => {
-    // nft separates blocks inside a table by a blank line; comment lines stick to what follows.
-    if (i > 0 ? t.items[i - 1]!.kind !== 'comment-line' : header) out.push('');
+    // nft separates blocks inside a table by a blank line; comment lines stick to what follows, defines stay together.
+    const prev = t.items[i - 1];
+    if (prev ? prev.kind !== 'comment-line' && !(line(prev.kind) && line(item.kind)) : header) out.push('');
     printTableItem(item, out, '\t');
   });
   out.push('}');
@@ -451,8 +462,14 @@ function printTableScript(t: Table, out: Out): void {
         break;
       }
       case 'comment-line':
-        out.push(`# ${item.text}`);
+        out.push(printCommentLine(item));
         break;
+      case 'define':
+      case 'redefine':
+      case 'undefine':
+      case 'include':
+        out.push(printDefineOrInclude(item));
+        continue;
     }
     out.span(item, s);
   }
@@ -531,13 +548,9 @@ function printTopLevelItem(item: TopLevel, out: Out, style: 'ruleset' | 'script'
       return style === 'script' ? printTableScript(item, out) : printTableBlock(item, out);
     case 'define':
     case 'redefine':
-      out.push(`${item.kind} ${item.name} = ${item.value ? printExpr(item.value) : ''}`);
-      return;
     case 'undefine':
-      out.push(`undefine ${item.name}`);
-      return;
     case 'include':
-      out.push(`include ${quote(item.path)}`);
+      out.push(printDefineOrInclude(item));
       return;
     case 'command':
       out.push(printCommand(item));
@@ -550,6 +563,12 @@ function printTopLevelItem(item: TopLevel, out: Out, style: 'ruleset' | 'script'
 
 /** Set for the duration of one printNftFile call (printing is synchronous). */
 let canonicalOutput = false;
+
+function printDefineOrInclude(item: Define | Include): string {
+  if (item.kind === 'include') return `include ${quote(item.path)}`;
+  if (item.kind === 'undefine') return `undefine ${item.name}`;
+  return `${item.kind} ${item.name} = ${item.value ? printExpr(item.value) : ''}`;
+}
 
 export function printNftFile(file: NftFile, opts: PrintOptions = {}): Printed {
   const previous = canonicalOutput;
