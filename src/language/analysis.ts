@@ -11,11 +11,16 @@ import { parseNft } from '../convert/nft/index';
 import { analyzeIpset, parseIpset } from '../convert/ipset/index';
 import { indexIpset } from './ipset-index';
 import { iptablesFolds, iptablesNames, iptablesOutline, iptablesRuleCount } from './iptables-index';
-import type { DocumentAnalysis, LanguageId } from './model';
+import type { DocumentAnalysis, LanguageId, OutlineSymbol } from './model';
 import { indexNft, NftTokens } from './nft-index';
 import { LineIndex } from './text';
 
 export interface AnalyzeOptions {
+  /**
+   * Beyond this many rules the Outline lists tables and chains only: tens of thousands of
+   * rule entries make the Outline and breadcrumbs slow without helping anyone (default 10000).
+   */
+  outlineRuleLimit?: number;
   /** Path of the document on disk, for nft includes relative to it. */
   fileName?: string;
   /** Reads an included nft file; undefined when it does not exist. */
@@ -27,6 +32,25 @@ function elapsed(since: number): number {
 }
 
 export function analyzeDocument(language: LanguageId, text: string, opts: AnalyzeOptions = {}): DocumentAnalysis {
+  const a = analyzeFull(language, text, opts);
+  const limit = opts.outlineRuleLimit ?? 10_000;
+  if (a.size > limit) a.outline = withoutRules(a.outline, a.size);
+  return a;
+}
+
+function withoutRules(outline: OutlineSymbol[], size: number): OutlineSymbol[] {
+  return outline.map((s) => {
+    if (s.kind === 'rule') return s;
+    const hadRules = s.children.some((c) => c.kind === 'rule');
+    return {
+      ...s,
+      detail: hadRules ? `${s.detail} · rules not listed (${size} in the file)` : s.detail,
+      children: withoutRules(s.children.filter((c) => c.kind !== 'rule'), size),
+    };
+  });
+}
+
+function analyzeFull(language: LanguageId, text: string, opts: AnalyzeOptions): DocumentAnalysis {
   const t0 = performance.now();
   const lines = new LineIndex(text);
   switch (language) {
@@ -40,7 +64,7 @@ export function analyzeDocument(language: LanguageId, text: string, opts: Analyz
       const t2 = performance.now();
       const result: DocumentAnalysis = {
         language, diagnostics, outline: iptablesOutline(file), folds: iptablesFolds(file), names: iptablesNames(file),
-        hasSyntaxErrors, timings: { parseMs, analyzeMs, indexMs: 0 }, size: iptablesRuleCount(file), iptables: file,
+        hasSyntaxErrors, timings: { parseMs, analyzeMs, indexMs: 0 }, size: iptablesRuleCount(file), dialect: file.dialect, iptables: file,
       };
       result.timings.indexMs = elapsed(t2);
       return result;

@@ -1,14 +1,17 @@
 /**
  * The documents the language features work on: each open iptables-save/nft/ipset document
- * is analysed after a pause in typing (off the keystroke path), cached by version, and its
- * diagnostics are published in the "netfilter-lens" collection.
+ * is analysed in a worker thread after a pause in typing (off the keystroke path and off
+ * the extension host's main thread), cached by version, and its diagnostics are published
+ * in the "netfilter-lens" collection. At most one analysis per document runs at a time;
+ * requests made meanwhile are served by the next run, which reads the newest text.
  */
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../convert/ast/common';
-import { analyzeDocument } from './analysis';
-import { isLanguageId, type DocumentAnalysis } from './model';
+import { AnalysisClient } from './analysis-client';
 import { diagnosticDocPath } from './diagnostic-links';
+import { isLanguageId, type DocumentFacts } from './model';
+import { NftTokens } from './nft-index';
+import { LineIndex } from './text';
 
 const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -25,22 +28,34 @@ export function toRange(r: { start: { line: number; character: number }; end: { 
 /** Analyses slower than this are logged with their timings. */
 const LOG_ABOVE_MS = 40;
 
+interface Waiter {
+  version: number;
+  resolve: (facts: DocumentFacts) => void;
+  reject: (e: Error) => void;
+}
+
+interface DocState {
+  facts?: { version: number; value: DocumentFacts };
+  running: boolean;
+  waiters: Waiter[];
+  /** Duration of the last analysis, to stretch the debounce of large files. */
+  lastMs: number;
+  timer?: ReturnType<typeof setTimeout>;
+  tokens?: { version: number; value: NftTokens };
+  /** Diagnostics from `nft -c` for a document version; dropped when the text changes. */
+  external?: { version: number; diagnostics: Diagnostic[] };
+}
+
 export class LanguageDocuments implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('netfilter-lens');
-  private readonly cache = new Map<string, { version: number; analysis: DocumentAnalysis }>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  /** Diagnostics from `nft -c` for a document version; dropped when the text changes. */
-  private readonly external = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
-  private readonly lastCost = new Map<string, number>();
-  private readonly changed = new vscode.EventEmitter<vscode.TextDocument>();
-  /** Fires after a document's diagnostics were published. */
-  readonly onDidAnalyze = this.changed.event;
+  private readonly states = new Map<string, DocState>();
+  private readonly client: AnalysisClient;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log?: vscode.LogOutputChannel) {
+    this.client = new AnalysisClient(vscode.Uri.joinPath(extensionUri, 'dist', 'language-worker.js').fsPath, (m) => log?.warn(m));
     this.subscriptions.push(
       this.collection,
-      this.changed,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length) this.schedule(e.document);
@@ -54,62 +69,104 @@ export class LanguageDocuments implements vscode.Disposable {
     return isLanguageId(doc.languageId) && doc.uri.scheme !== 'git';
   }
 
-  /** The analysis of the document's current version (computed now if the debounce has not run yet). */
-  get(doc: vscode.TextDocument): DocumentAnalysis | undefined {
-    if (!isLanguageId(doc.languageId)) return undefined;
+  private state(doc: vscode.TextDocument): DocState {
     const key = doc.uri.toString();
-    const hit = this.cache.get(key);
-    if (hit && hit.version === doc.version) return hit.analysis;
-    const started = performance.now();
-    const analysis = analyzeDocument(doc.languageId, doc.getText(), doc.uri.scheme === 'file' ? { fileName: doc.uri.fsPath, readFile } : {});
-    const total = performance.now() - started;
-    this.lastCost.set(key, total);
-    if (total > LOG_ABOVE_MS) {
-      const t = analysis.timings;
-      this.log?.info(`analysed ${vscode.workspace.asRelativePath(doc.uri)} v${doc.version} (${analysis.size} rules, ${doc.lineCount} lines) in ${total.toFixed(0)} ms: parse ${t.parseMs} ms, checks ${t.analyzeMs} ms, index ${t.indexMs} ms`);
+    let st = this.states.get(key);
+    if (!st) {
+      st = { running: false, waiters: [], lastMs: 0 };
+      this.states.set(key, st);
     }
-    this.cache.set(key, { version: doc.version, analysis });
-    return analysis;
+    return st;
   }
 
-  /** Every cached analysis of an open document of the language, with its document. */
-  *open(language?: string): Iterable<{ doc: vscode.TextDocument; analysis: DocumentAnalysis }> {
+  /** The analysis of the document's current version (or a newer one, when it changes meanwhile). */
+  get(doc: vscode.TextDocument): Promise<DocumentFacts | undefined> {
+    if (!LanguageDocuments.handles(doc)) return Promise.resolve(undefined);
+    const st = this.state(doc);
+    if (st.facts && st.facts.version >= doc.version) return Promise.resolve(st.facts.value);
+    return new Promise((resolve, reject) => {
+      st.waiters.push({ version: doc.version, resolve, reject });
+      this.run(doc, st);
+    });
+  }
+
+  /** The newest finished analysis, whatever its version (for cross-document lookups). */
+  latest(doc: vscode.TextDocument): DocumentFacts | undefined {
+    return this.states.get(doc.uri.toString())?.facts?.value;
+  }
+
+  /** nft tokens of the current text, for hover and completion (scanned on demand, cached by version). */
+  nftTokens(doc: vscode.TextDocument): NftTokens {
+    const st = this.state(doc);
+    if (st.tokens?.version !== doc.version) st.tokens = { version: doc.version, value: new NftTokens(new LineIndex(doc.getText())) };
+    return st.tokens.value;
+  }
+
+  private run(doc: vscode.TextDocument, st: DocState): void {
+    if (st.running || !isLanguageId(doc.languageId)) return;
+    st.running = true;
+    const version = doc.version;
+    const started = performance.now();
+    const fileName = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
+    this.client.analyze(doc.languageId, doc.getText(), fileName).then((facts) => {
+      st.running = false;
+      st.lastMs = performance.now() - started;
+      st.facts = { version, value: facts };
+      if (st.lastMs > LOG_ABOVE_MS) {
+        const t = facts.timings;
+        this.log?.info(`analysed ${vscode.workspace.asRelativePath(doc.uri)} v${version} (${facts.size} rules, ${doc.lineCount} lines) in ${st.lastMs.toFixed(0)} ms` +
+          `${this.client.inWorker ? ' off the main thread' : ''}: parse ${t.parseMs} ms, checks ${t.analyzeMs} ms, index ${t.indexMs} ms`);
+      }
+      const ready = st.waiters.filter((w) => w.version <= version);
+      st.waiters = st.waiters.filter((w) => w.version > version);
+      for (const w of ready) w.resolve(facts);
+      if (st.waiters.length && !doc.isClosed) this.run(doc, st);
+    }, (e: Error) => {
+      st.running = false;
+      this.log?.error(`analysis of ${doc.uri.toString()} failed: ${e.message}`);
+      const waiters = st.waiters;
+      st.waiters = [];
+      for (const w of waiters) w.reject(e);
+    });
+  }
+
+  /** Every open document of the language with its newest analysis. */
+  *open(language?: string): Iterable<{ doc: vscode.TextDocument; facts: DocumentFacts }> {
     for (const doc of vscode.workspace.textDocuments) {
       if (!LanguageDocuments.handles(doc) || (language && doc.languageId !== language)) continue;
-      const analysis = this.get(doc);
-      if (analysis) yield { doc, analysis };
+      const facts = this.latest(doc);
+      if (facts) yield { doc, facts };
     }
   }
 
   /**
    * Re-analysis waits for a pause in typing; a file that took long to analyse waits longer,
-   * so a 50k-rule dump is not re-parsed on every keystroke.
+   * so a 50k-rule dump is not re-analysed on every keystroke.
    */
   schedule(doc: vscode.TextDocument, delay?: number): void {
     if (!LanguageDocuments.handles(doc)) return;
-    const key = doc.uri.toString();
+    const st = this.state(doc);
     const configured = vscode.workspace.getConfiguration('netfilterLens', doc.uri).get<number>('diagnostics.debounceMs', 300);
-    const wait = delay ?? Math.max(configured, Math.min(2000, 2 * (this.lastCost.get(key) ?? 0)));
-    clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
+    const wait = delay ?? Math.max(configured, Math.min(2000, 2 * st.lastMs));
+    clearTimeout(st.timer);
+    st.timer = setTimeout(() => {
+      st.timer = undefined;
       if (doc.isClosed) return;
-      this.publish(doc);
-    }, wait));
+      this.get(doc).then(() => this.publish(doc), () => undefined);
+    }, wait);
   }
 
   setExternal(doc: vscode.TextDocument, diagnostics: Diagnostic[]): void {
-    this.external.set(doc.uri.toString(), { version: doc.version, diagnostics });
+    this.state(doc).external = { version: doc.version, diagnostics };
     this.publish(doc);
   }
 
+  /** Publishes the diagnostics of the newest analysis when it is of the current text. */
   publish(doc: vscode.TextDocument): void {
-    const analysis = this.get(doc);
-    if (!analysis) return;
-    const ext = this.external.get(doc.uri.toString());
-    const extra = ext && ext.version === doc.version ? ext.diagnostics : [];
-    this.collection.set(doc.uri, [...analysis.diagnostics, ...extra].map((d) => this.toDiagnostic(doc, d)));
-    this.changed.fire(doc);
+    const st = this.states.get(doc.uri.toString());
+    if (!st?.facts || st.facts.version !== doc.version || doc.isClosed) return;
+    const extra = st.external && st.external.version === doc.version ? st.external.diagnostics : [];
+    this.collection.set(doc.uri, [...st.facts.value.diagnostics, ...extra].map((d) => this.toDiagnostic(doc, d)));
   }
 
   private toDiagnostic(doc: vscode.TextDocument, d: Diagnostic): vscode.Diagnostic {
@@ -127,26 +184,16 @@ export class LanguageDocuments implements vscode.Disposable {
 
   private forget(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
-    this.cache.delete(key);
-    this.external.delete(key);
-    this.lastCost.delete(key);
+    const st = this.states.get(key);
+    if (st) clearTimeout(st.timer);
+    this.states.delete(key);
     this.collection.delete(doc.uri);
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
-    this.cache.clear();
+    for (const st of this.states.values()) clearTimeout(st.timer);
+    this.states.clear();
+    this.client.dispose();
     for (const s of this.subscriptions) s.dispose();
-  }
-}
-
-function readFile(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
   }
 }

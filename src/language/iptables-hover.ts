@@ -1,10 +1,10 @@
 /** Hover text for iptables-save files: options, matches, targets, chains, tables (Markdown, plain data). */
 import type { Position, Range } from '../convert/ast/common';
 import type { Command, Dialect, IptablesFile, MatchNode, OptionNode, TargetNode, Word } from '../convert/ast/iptables';
-import { commandSpec, coreOption, findMatch, findModuleOption, findTarget, implicitProtocolModule, isBuiltinChain, modulesWithOption, type ModuleSpec } from '../convert/iptables/index';
+import { commandSpec, coreOption, parseIptablesSave, findMatch, findModuleOption, findTarget, implicitProtocolModule, isBuiltinChain, modulesWithOption, type ModuleSpec } from '../convert/iptables/index';
 import { CORE_OPTION_NFT, CTSTATE_DOCS, HOOK_DOCS, OPTION_NFT, TABLE_DOCS, VERDICT_DOCS } from './iptables-docs';
 import type { NameOccurrence } from './model';
-import { referencesOf } from './navigation';
+import { declarationsOf, referencesOf } from './navigation';
 import { rangeContains } from './text';
 
 export interface HoverResult {
@@ -15,18 +15,20 @@ export interface HoverResult {
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 const nftLine = (s: string) => `\n\nnft: ${code(s)}`;
 
-function chainHover(file: IptablesFile, table: string, name: Word, names: readonly NameOccurrence[]): HoverResult {
-  const t = file.tables.find((x) => x.name.text === table);
-  const decl = t?.chains.find((c) => c.name.text === name.text);
-  const rules = t?.commands.filter((c) => c.chain?.text === name.text && c.rule).length ?? 0;
-  const refs = referencesOf(names, { kind: 'chain', name: name.text, scope: table }, false).filter((n) => !(t?.commands.some((c) => c.chain?.range === n.range))).length;
+function chainHover(dialect: Dialect, table: string, name: Word, names: readonly NameOccurrence[]): HoverResult {
+  const target = { kind: 'chain' as const, name: name.text, scope: table };
+  const decl = declarationsOf(names, target)[0];
+  const uses = referencesOf(names, target, false);
+  const rules = uses.filter((n) => n.role === 'rule').length;
+  const refs = uses.length - rules;
+  const policy = /policy (\S+)/.exec(decl?.detail ?? '')?.[1];
   const lines: string[] = [];
-  if (isBuiltinChain(file.dialect, table, name.text)) {
+  if (isBuiltinChain(dialect, table, name.text)) {
     lines.push(`**${name.text}** — built-in chain of ${code(table)}: ${HOOK_DOCS[name.text] ?? 'a hook of this table'}.`);
-    if (decl) lines.push(`Policy ${code(decl.policy.text)} applies to packets that reach the end of the chain.`);
+    if (policy) lines.push(`Policy ${code(policy)} applies to packets that reach the end of the chain.`);
     const hook = name.text.toLowerCase();
     const type = table === 'nat' ? 'nat' : 'filter';
-    lines.push(`nft: ${code(`chain ${hook} { type ${type} hook ${hook} priority ${table === 'nat' ? (hook === 'postrouting' || hook === 'input' ? 'srcnat' : 'dstnat') : table === 'filter' ? 'filter' : table}; policy ${(decl?.policy.text ?? 'accept').toLowerCase()}; }`)}`);
+    lines.push(`nft: ${code(`chain ${hook} { type ${type} hook ${hook} priority ${table === 'nat' ? (hook === 'postrouting' || hook === 'input' ? 'srcnat' : 'dstnat') : table === 'filter' ? 'filter' : table}; policy ${(policy ?? 'accept').toLowerCase()}; }`)}`);
   } else {
     lines.push(`**${name.text}** — user chain of ${code(table)}.`);
     lines.push(`Reached only by ${code('-j')}/${code('-g')} from other rules. nft: ${code(`chain ${name.text} { }`)} and ${code(`jump ${name.text}`)}.`);
@@ -89,9 +91,9 @@ function targetHover(file: IptablesFile, table: string, target: TargetNode, name
     const verdict = VERDICT_DOCS[name];
     if (verdict) return { markdown: `**${name}** — standard verdict\n\n${verdict.description}${nftLine(verdict.nft)}`, range: target.name.range };
     const spec = findTarget(file.dialect, name);
-    const isChain = file.tables.find((t) => t.name.text === table)?.chains.some((c) => c.name.text === name);
+    const isChain = declarationsOf(names, { kind: 'chain', name, scope: table }).length > 0;
     if (isChain || !spec) {
-      const h = chainHover(file, table, target.name, names);
+      const h = chainHover(file.dialect, table, target.name, names);
       const how = target.kind === 'goto'
         ? `${code('-g')} continues in ${name} and does not come back: a RETURN there returns to the caller of this chain.`
         : `${code('-j')} runs ${name} and comes back here when it returns.`;
@@ -116,7 +118,7 @@ export function iptablesHover(file: IptablesFile, names: readonly NameOccurrence
       return { markdown: `**COMMIT** — iptables-restore applies everything since ${code(`*${tname}`)} in one atomic step. nft: the whole file is one transaction (${code('nft -f')}).`, range: table.commit };
     }
     for (const d of table.chains) {
-      if (rangeContains(d.name.range, pos)) return chainHover(file, tname, d.name, names);
+      if (rangeContains(d.name.range, pos)) return chainHover(file.dialect, tname, d.name, names);
       if (rangeContains(d.policy.range, pos)) {
         const p = d.policy.text;
         const md = p === '-' ? 'User chains have no policy: packets that reach the end return to the calling rule.'
@@ -146,7 +148,7 @@ function commandHover(file: IptablesFile, table: string, c: Command, names: read
     const spec = commandSpec(c.flag.text);
     if (spec) return { markdown: `**${c.flag.text}** — ${spec.description}${c.kind === 'append' ? nftLine('add rule FAMILY TABLE CHAIN …') : c.kind === 'new-chain' ? nftLine('add chain FAMILY TABLE CHAIN') : ''}`, range: c.flag.range };
   }
-  if (c.chain && rangeContains(c.chain.range, pos)) return chainHover(file, table, c.chain, names);
+  if (c.chain && rangeContains(c.chain.range, pos)) return chainHover(file.dialect, table, c.chain, names);
   const rule = c.rule;
   if (!rule) return undefined;
   if (rule.counters && rangeContains(rule.counters.range, pos)) {
@@ -166,4 +168,15 @@ function commandHover(file: IptablesFile, table: string, c: Command, names: read
   if (rule.target && rangeContains(rule.target.range, pos)) return targetHover(file, table, rule.target, names, pos);
   if (rule.target && rule.target.options.some((o) => rangeContains(o.range, pos))) return targetHover(file, table, rule.target, names, pos);
   return undefined;
+}
+
+/**
+ * Hover from the cursor's line alone plus the document's name index, so a 50k-rule dump is
+ * not parsed again for every hover: the line is parsed inside its table at its own line number.
+ */
+export function iptablesHoverOnLine(dialect: Dialect, table: string | undefined, lineText: string, line: number, names: readonly NameOccurrence[], pos: Position): HoverResult | undefined {
+  const isHeader = /^\s*\*/.test(lineText);
+  const prefix = isHeader || !table || line === 0 ? '\n'.repeat(line) : `*${table}\n${'\n'.repeat(line - 1)}`;
+  const file = parseIptablesSave(`${prefix}${lineText}\n`, { dialect });
+  return iptablesHover(file, names, pos);
 }

@@ -137,15 +137,15 @@ export function iptablesNames(file: IptablesFile): NameOccurrence[] {
   const names: NameOccurrence[] = [];
   const dialect = file.dialect;
   const verdicts = new Set(STANDARD_VERDICTS[dialect]);
-  const chainRef = (w: Word, scope: string, builtin: boolean) =>
-    names.push({ kind: 'chain', name: w.text, scope, range: w.range, declaration: false, ...(builtin ? { builtin } : {}) });
+  const chainRef = (w: Word, scope: string, builtin: boolean, role?: 'rule') =>
+    names.push({ kind: 'chain', name: w.text, scope, range: w.range, declaration: false, ...(builtin ? { builtin } : {}), ...(role ? { role } : {}) });
   const visit = (commands: readonly Command[], scope: string, declared: ReadonlySet<string>, tableName: string) => {
     for (const c of commands) {
       if (c.chain) {
         const builtin = isBuiltinChain(dialect, tableName, c.chain.text);
         if (c.kind === 'new-chain') {
           names.push({ kind: 'chain', name: c.chain.text, scope, range: c.chain.range, declaration: true, declarationRange: c.range, detail: 'chain (-N)' });
-        } else chainRef(c.chain, scope, builtin);
+        } else chainRef(c.chain, scope, builtin, RULE_COMMANDS.has(c.kind) ? 'rule' : undefined);
       }
       if (c.kind === 'rename-chain' && c.newName) {
         names.push({ kind: 'chain', name: c.newName.text, scope, range: c.newName.range, declaration: true, declarationRange: c.range, detail: 'chain (-E)' });

@@ -55,6 +55,8 @@ export interface NameOccurrence {
   detail?: string;
   /** Built-in names (iptables INPUT, standard verdicts) cannot be renamed. */
   builtin?: boolean;
+  /** iptables: the chain a rule command (-A/-I/-R/-D) adds to, not a jump. */
+  role?: 'rule';
 }
 
 export interface DocumentAnalysis {
@@ -69,7 +71,17 @@ export interface DocumentAnalysis {
   timings: { parseMs: number; analyzeMs: number; indexMs: number };
   /** Rules (iptables commands, nft rules, ipset entries) seen, for the timing log. */
   size: number;
-  /** The parsed document, for hover. */
+  /** iptables-save family dialect (iptables, ip6tables, ebtables, arptables). */
+  dialect?: IptablesFile['dialect'];
+  /** The parsed document; absent in results that crossed a worker boundary. */
   iptables?: IptablesFile;
   nft?: { file: NftFile; tokens: NftTokens };
+}
+
+/** What crosses from the analysis worker: plain data only. */
+export type DocumentFacts = Omit<DocumentAnalysis, 'iptables' | 'nft'>;
+
+export function factsOf(a: DocumentAnalysis): DocumentFacts {
+  const { iptables: _i, nft: _n, ...facts } = a;
+  return facts;
 }

@@ -4,8 +4,8 @@ import { iptablesCompletions, nftCompletions, type CompletionEntry } from './com
 import type { LanguageDocuments } from './documents';
 import { toRange } from './documents';
 import { formatNftText, minimalEdit } from './formatting';
-import { iptablesHover } from './iptables-hover';
-import type { DocumentAnalysis, NameOccurrence, OutlineKind, OutlineSymbol } from './model';
+import { iptablesHoverOnLine, type HoverResult } from './iptables-hover';
+import type { DocumentFacts, NameOccurrence, OutlineKind, OutlineSymbol } from './model';
 import { declarationsOf, nameAt, prepareRename, referencesOf, renameEdits, sameName } from './navigation';
 import { nftHover } from './nft-hover';
 
@@ -49,18 +49,18 @@ export class LanguageProviders implements
   vscode.RenameProvider, vscode.HoverProvider, vscode.CompletionItemProvider, vscode.DocumentFormattingEditProvider {
   constructor(private readonly docs: LanguageDocuments) {}
 
-  provideDocumentSymbols(doc: vscode.TextDocument): vscode.DocumentSymbol[] {
-    return this.docs.get(doc)?.outline.map(toSymbol) ?? [];
+  async provideDocumentSymbols(doc: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
+    return (await this.docs.get(doc))?.outline.map(toSymbol) ?? [];
   }
 
-  provideFoldingRanges(doc: vscode.TextDocument): vscode.FoldingRange[] {
-    return (this.docs.get(doc)?.folds ?? []).map((f) => new vscode.FoldingRange(f.startLine, f.endLine,
+  async provideFoldingRanges(doc: vscode.TextDocument): Promise<vscode.FoldingRange[]> {
+    return ((await this.docs.get(doc))?.folds ?? []).map((f) => new vscode.FoldingRange(f.startLine, f.endLine,
       f.kind === 'comment' ? vscode.FoldingRangeKind.Comment : f.kind === 'region' ? vscode.FoldingRangeKind.Region : undefined));
   }
 
   /** Declarations in this document, or for ipset names, in the open/workspace ipset files. */
   async provideDefinition(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Location[]> {
-    const analysis = this.docs.get(doc);
+    const analysis = await this.docs.get(doc);
     const occ = analysis && nameAt(analysis.names, pos(position));
     if (!analysis || !occ) return [];
     const here = declarationsOf(analysis.names, occ).map((n) => new vscode.Location(doc.uri, toRange(n.range)));
@@ -70,7 +70,7 @@ export class LanguageProviders implements
   }
 
   async provideReferences(doc: vscode.TextDocument, position: vscode.Position, context: vscode.ReferenceContext): Promise<vscode.Location[]> {
-    const analysis = this.docs.get(doc);
+    const analysis = await this.docs.get(doc);
     const occ = analysis && nameAt(analysis.names, pos(position));
     if (!analysis || !occ) return [];
     const out = referencesOf(analysis.names, occ, context.includeDeclaration).map((n) => new vscode.Location(doc.uri, toRange(n.range)));
@@ -80,7 +80,7 @@ export class LanguageProviders implements
 
   private isDeclaration(loc: vscode.Location, occ: NameOccurrence): boolean {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === loc.uri.toString());
-    const a = doc && this.docs.get(doc);
+    const a = doc && this.docs.latest(doc);
     const n = a && nameAt(a.names, pos(loc.range.start));
     return !!n && n.declaration && sameName(n, occ);
   }
@@ -88,7 +88,7 @@ export class LanguageProviders implements
   /** Occurrences of an ipset name in the other open iptables-save and ipset documents. */
   private elsewhere(doc: vscode.TextDocument, occ: NameOccurrence, declarationsOnly: boolean): vscode.Location[] {
     const out: vscode.Location[] = [];
-    for (const { doc: other, analysis } of this.docs.open()) {
+    for (const { doc: other, facts: analysis } of this.docs.open()) {
       if (other.uri.toString() === doc.uri.toString() || other.languageId === 'nft') continue;
       for (const n of analysis.names) {
         if (sameName(n, occ) && (!declarationsOnly || n.declaration)) out.push(new vscode.Location(other.uri, toRange(n.range)));
@@ -100,49 +100,50 @@ export class LanguageProviders implements
   private async openWorkspaceIpsetFiles(): Promise<void> {
     const files = await vscode.workspace.findFiles('**/*.{ipset,ipset-save}', '**/node_modules/**', 50);
     for (const f of files) {
-      if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === f.toString())) await vscode.workspace.openTextDocument(f);
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.toString()) ?? await vscode.workspace.openTextDocument(f);
+      await this.docs.get(doc);
     }
   }
 
-  prepareRename(doc: vscode.TextDocument, position: vscode.Position): vscode.Range | { range: vscode.Range; placeholder: string } {
-    const analysis = this.docs.get(doc);
+  async prepareRename(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Range | { range: vscode.Range; placeholder: string }> {
+    const analysis = await this.docs.get(doc);
     if (!analysis) throw new Error('Not a firewall ruleset.');
     const plan = prepareRename(analysis.names, pos(position));
     if (!plan.ok) throw new Error(plan.error);
     return { range: toRange(plan.value.range), placeholder: plan.value.placeholder };
   }
 
-  provideRenameEdits(doc: vscode.TextDocument, position: vscode.Position, newName: string): vscode.WorkspaceEdit {
-    const analysis = this.docs.get(doc);
+  async provideRenameEdits(doc: vscode.TextDocument, position: vscode.Position, newName: string): Promise<vscode.WorkspaceEdit> {
+    const analysis = await this.docs.get(doc);
     if (!analysis) throw new Error('Not a firewall ruleset.');
-    const result = renameEdits(analysis.language, analysis.names, pos(position), newName, analysis.iptables?.dialect);
+    const result = renameEdits(analysis.language, analysis.names, pos(position), newName, analysis.dialect);
     if (!result.ok) throw new Error(result.error);
     const edit = new vscode.WorkspaceEdit();
     for (const r of result.value) edit.replace(doc.uri, toRange(r), newName);
     return edit;
   }
 
-  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const analysis = this.docs.get(doc);
+  async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const analysis = await this.docs.get(doc);
     if (!analysis) return undefined;
-    const h = hoverOf(analysis, pos(position));
+    const h = this.hoverOf(doc, analysis, pos(position));
     if (!h) return undefined;
     const md = new vscode.MarkdownString(h.markdown);
     return new vscode.Hover(md, toRange(h.range));
   }
 
-  provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
-    const analysis = this.docs.get(doc);
+  async provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
+    const analysis = await this.docs.get(doc);
     if (!analysis) return [];
     let entries: CompletionEntry[] = [];
     if (analysis.language === 'iptables-save') {
       const lines: string[] = [];
       // Only the lines up to the cursor matter (the table header above it and the line itself).
       for (let l = 0; l <= position.line; l++) lines.push(doc.lineAt(l).text);
-      const ipsets = [...this.docs.open()].flatMap(({ analysis: a }) => a.names.filter((n) => n.kind === 'ipset').map((n) => n.name));
-      entries = iptablesCompletions(analysis.iptables?.dialect ?? 'iptables', lines, pos(position), analysis.names, ipsets);
-    } else if (analysis.language === 'nft' && analysis.nft) {
-      entries = nftCompletions(analysis.nft.tokens, pos(position), analysis.names);
+      const ipsets = [...this.docs.open()].flatMap(({ facts }) => facts.names.filter((n) => n.kind === 'ipset').map((n) => n.name));
+      entries = iptablesCompletions(analysis.dialect ?? 'iptables', lines, pos(position), analysis.names, ipsets);
+    } else if (analysis.language === 'nft') {
+      entries = nftCompletions(this.docs.nftTokens(doc), pos(position), analysis.names);
     }
     return entries.map((e) => {
       const item = new vscode.CompletionItem(e.label, COMPLETION_KIND[e.kind]);
@@ -166,17 +167,17 @@ export class LanguageProviders implements
     if (!edit) return [];
     return [vscode.TextEdit.replace(new vscode.Range(doc.positionAt(edit.start), doc.positionAt(edit.end)), edit.text)];
   }
-}
 
-function hoverOf(analysis: DocumentAnalysis, p: { line: number; character: number }) {
-  if (analysis.language === 'iptables-save' && analysis.iptables) return iptablesHover(analysis.iptables, analysis.names, p);
-  if (analysis.language === 'nft' && analysis.nft) return nftHover(analysis.nft.tokens, analysis.names, p);
-  if (analysis.language === 'ipset') {
+  private hoverOf(doc: vscode.TextDocument, analysis: DocumentFacts, p: { line: number; character: number }): HoverResult | undefined {
+    if (analysis.language === 'iptables-save') {
+      const table = analysis.outline.find((t) => t.kind === 'table' && t.range.start.line <= p.line && p.line <= t.range.end.line)?.name;
+      return iptablesHoverOnLine(analysis.dialect ?? 'iptables', table, doc.lineAt(p.line).text, p.line, analysis.names, p);
+    }
+    if (analysis.language === 'nft') return nftHover(this.docs.nftTokens(doc), analysis.names, p);
     const occ = nameAt(analysis.names, p);
     if (!occ) return undefined;
     const decl = declarationsOf(analysis.names, occ)[0];
     const uses = referencesOf(analysis.names, occ, false).length;
     return { markdown: `**ipset ${occ.name}**${decl?.detail ? ` — ${decl.detail.replace(/^ipset /, '')}` : ''}\n\n${uses} line${uses === 1 ? '' : 's'} use it. nft: a named set in the table, used as ${'`@' + occ.name + '`'}.`, range: occ.range };
   }
-  return undefined;
 }

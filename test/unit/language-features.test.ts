@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { analyzeDocument } from '../../src/language/analysis';
 import { iptablesCompletions, nftCompletions } from '../../src/language/completion';
 import { formatNftText, minimalEdit } from '../../src/language/formatting';
-import { iptablesHover } from '../../src/language/iptables-hover';
+import { iptablesHover, iptablesHoverOnLine } from '../../src/language/iptables-hover';
+import { AnalysisClient } from '../../src/language/analysis-client';
+import { factsOf } from '../../src/language/model';
 import { declarationsOf, nameAt, prepareRename, referencesOf, renameEdits } from '../../src/language/navigation';
 import { nftHover } from '../../src/language/nft-hover';
 
@@ -90,6 +92,22 @@ describe('language: iptables navigation, hover, completion', () => {
     assert.match(hover('-j tenant-in', 5), /user chain[\s\S]*2 rules · 1 jump/);
     assert.match(hover(':INPUT', 2), /built-in chain[\s\S]*policy accept/);
     assert.match(hover('-A INPUT', 1), /Append a rule/);
+  });
+
+  it('hovers from the cursor line alone exactly as from the whole file', () => {
+    const lines = IPT.split('\n');
+    let compared = 0;
+    for (let line = 0; line < lines.length; line++) {
+      for (let character = 0; character <= lines[line]!.length; character += 3) {
+        const pos = { line, character };
+        const whole = iptablesHover(a.iptables!, a.names, pos);
+        const table = a.outline.find((t) => t.range.start.line <= line && line <= t.range.end.line)?.name;
+        const one = iptablesHoverOnLine('iptables', table, lines[line]!, line, a.names, pos);
+        assert.deepEqual(one, whole, `${line}:${character}`);
+        if (whole) compared++;
+      }
+    }
+    assert.ok(compared > 40, `${compared} hovers compared`);
   });
 
   it('completes commands, chains, modules, targets, options and states', () => {
@@ -203,6 +221,25 @@ describe('language: nft navigation, hover, completion, formatting', () => {
   it('computes one minimal replacement for formatting edits', () => {
     assert.deepEqual(minimalEdit('abcXYZdef', 'abc12def'), { start: 3, end: 6, text: '12' });
     assert.equal(minimalEdit('same', 'same'), undefined);
+  });
+});
+
+describe('language: analysis options and the client', () => {
+  it('lists rules in the Outline up to a limit, then chains only', () => {
+    const small = analyzeDocument('iptables-save', IPT, { outlineRuleLimit: 2 });
+    const chains = small.outline[0]!.children;
+    assert.ok(chains.every((c) => c.children.length === 0));
+    assert.match(chains.find((c) => c.name === 'INPUT')!.detail, /rules not listed \(4 in the file\)/);
+    assert.equal(analyzeDocument('iptables-save', IPT).outline[0]!.children.find((c) => c.name === 'INPUT')!.children.length, 2);
+  });
+
+  it('analyses in the calling thread when there is no worker, with the same plain result', async () => {
+    const client = new AnalysisClient(undefined);
+    const facts = await client.analyze('nft', NFT);
+    const direct = factsOf(analyzeDocument('nft', NFT));
+    assert.deepEqual({ ...facts, timings: undefined }, { ...direct, timings: undefined });
+    assert.ok(!('nft' in facts) && !('iptables' in facts), 'no AST crosses the boundary');
+    assert.equal(client.inWorker, false);
   });
 });
 
