@@ -68,7 +68,9 @@ export function detectFormat(text: string, fileName?: string): RulesetFormat | u
   if (/^#!.*\bnft\b/.test(head) || /^(table|flush\s+ruleset|define|include)\b/.test(first) || /^(add|create|insert|delete|flush|list|replace)\s+(table|chain|rule|set|map|element|flowtable|counter|quota|limit|ct)\b/.test(first)) {
     return 'nft';
   }
-  if (/^(create|-N|n)\s+\S+\s+(hash|bitmap|list):\S+/.test(first) || (/^(add|-A|a)\s+\S+\s+\S+/.test(first) && !/^-A\s+\S+\s+-/.test(first) && !/\s-[a-zA-Z-]/.test(first))) {
+  const ipsetCreate = /^(create|-N|n)\s+(?:-\S+\s+)*\S+\s+(?:-\S+\s+)*(hash|bitmap|list):\S+/;
+  if (firstLines.some((l) => ipsetCreate.test(l)) && firstLines.every((l) => /^(create|add|del|test|flush|destroy|swap|rename|-[NADTFXWE!]|-exist|[nadtfxwe])\b/.test(l) || l.startsWith('-exist'))) return 'ipset';
+  if (/^(add|-A|a)\s+\S+\s+\S+/.test(first) && !/^-A\s+\S+\s+-/.test(first) && !/\s-[a-zA-Z-]/.test(first)) {
     return 'ipset';
   }
   const isSave = /^\*\w+/m.test(head) || /^:\S+\s+(ACCEPT|DROP|RETURN|-)\b/m.test(head) || /^(\[\d+:\d+\]\s+)?-[AIDRNXFZPE]\s+\S+/m.test(head);

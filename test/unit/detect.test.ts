@@ -21,6 +21,7 @@ describe('format detection', () => {
     assert.equal(detectFormat('*nat\n:PREROUTING ACCEPT\n-A PREROUTING -p ARP --arp-ip-src 10.0.0.5 -j ACCEPT\n'), 'ebtables-save');
     assert.equal(detectFormat('*filter\n:INPUT ACCEPT\n-A INPUT -j DROP -i eth0 --src-mac 01:02:03:04:05:06\n'), 'arptables-save');
     assert.equal(detectFormat('create s hash:net family inet hashsize 1024\nadd s 10.0.0.1\n'), 'ipset');
+    assert.equal(detectFormat('flush s\ncreate -exist s-n hash:net family inet\nadd s-n 10.0.0.5/32 -exist\nswap s-n s\n'), 'ipset');
     assert.equal(detectFormat('table inet filter {\n\tchain input {\n\t}\n}\n'), 'nft');
     assert.equal(detectFormat('#!/usr/sbin/nft -f\nflush ruleset\n'), 'nft');
     assert.equal(detectFormat('add rule ip filter INPUT counter\n'), 'nft');
