@@ -203,6 +203,13 @@ describe('nft parser', () => {
       assert.deepEqual(r.diagnostics[1]!.range, { start: { line: 2, character: 15 }, end: { line: 2, character: 25 } });
     });
 
+    it('keeps an error inside a set literal to that element', () => {
+      const r = parseNft('table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = { 1.2.3.4, ==,\n\t\t\t5.6.7.8 }\n\t}\n\tchain c {\n\t\taccept\n\t}\n}\n');
+      assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line]), [['nft-expected-value', 3]]);
+      const t = r.file.items[0] as Table;
+      assert.deepEqual(t.items.map((i) => i.kind), ['set', 'chain']);
+    });
+
     it('reports unclosed blocks and stray braces', () => {
       assert.deepEqual(parseNft('table ip t {\n\tchain c {\n\t\taccept\n').diagnostics.map((d) => d.code), ['nft-unclosed-block', 'nft-unclosed-block']);
       assert.deepEqual(parseNft('}\ntable ip t {\n}\n').diagnostics.map((d) => d.code), ['nft-unexpected-brace']);

@@ -1703,24 +1703,48 @@ export class NftParser {
         throw new SyntaxAbort('unclosed set');
       }
       if (t.tokenType === T.RCurly) break;
-      const el = this.parseSetElem(sel);
-      if (leading.length) {
-        el.leadingComments = leading;
-        leading = [];
+      try {
+        const el = this.parseSetElem(sel);
+        if (leading.length) {
+          el.leadingComments = leading;
+          leading = [];
+        }
+        elements.push(el);
+        comments();
+        const sep = this.peek();
+        if (this.is(sep, T.Comma)) {
+          this.i++;
+          continue;
+        }
+        if (this.is(sep, T.RCurly)) break;
+        this.errorAt(sep, 'nft-syntax-error', `expected ',' or '}' in set${found(sep)}`);
+      } catch (e) {
+        // keep the error inside the braces: skip to the next element or the closing brace
+        if (!(e instanceof SyntaxAbort) || !this.skipToSetSeparator()) throw e;
       }
-      elements.push(el);
-      comments();
-      const sep = this.peek();
-      if (this.is(sep, T.Comma)) {
-        this.i++;
-        continue;
-      }
-      if (this.is(sep, T.RCurly)) break;
-      this.errorAt(sep, 'nft-syntax-error', `expected ',' or '}' in set${found(sep)}`);
     }
     if (leading.length) this.droppedComments += leading.length; // comment lines right before `}`
     this.i++;
     return { kind: 'set', elements, range: this.rangeFrom(open) };
+  }
+
+  /** After an error in a set element: past the next `,` (true), or up to the closing `}` (true), or the end (false). */
+  private skipToSetSeparator(): boolean {
+    let depth = 0;
+    while (this.i < this.toks.length) {
+      const t = this.toks[this.i]!;
+      if (t.tokenType === T.LCurly || t.tokenType === T.LParen) depth++;
+      else if (t.tokenType === T.RParen && depth > 0) depth--;
+      else if (t.tokenType === T.RCurly) {
+        if (depth === 0) return true;
+        depth--;
+      } else if (t.tokenType === T.Comma && depth === 0) {
+        this.i++;
+        return true;
+      }
+      this.i++;
+    }
+    return false;
   }
 
   /** set_list_member_expr: `*`, a value or concatenation with options, or `key : value`. */
