@@ -1,6 +1,7 @@
 /**
- * Large dumps in pieces: the text is cut into chunks of whole lines (a table's header and
- * chain declarations are repeated at the top of each piece of a long table), each chunk is
+ * Large dumps in pieces: the text is cut into chunks of whole lines (a table's `*name` header
+ * is repeated at the top of each piece of a long table; its chains are already known to the
+ * converter from the first piece), each chunk is
  * parsed and converted, and its syntax tree dropped before the next. Peak memory stays near
  * one chunk's tree instead of the whole file's; diagnostics keep their real line numbers.
  */
@@ -44,8 +45,7 @@ function* chunksOf(text: string): Generator<Chunk> {
       continuing = false;
       header = [l];
       rules = 0;
-    } else if (inTable && l.startsWith(':')) header.push(l);
-    else if (l.startsWith('COMMIT')) {
+    } else if (l.startsWith('COMMIT')) {
       inTable = false;
       yield emit(false);
       body = [];
@@ -118,8 +118,9 @@ export function streamLargeDump(text: string, dialect: Dialect, opts: ConvertFil
   let syntaxErrors = 0;
   let notTranslated = 0;
   const printedTables = new Set<string>();
-  const printedChains = new Set<string>();
-  const printedDecls = new Set<string>();
+  /** Per table: how many of its chains and declarations are printed (both lists only grow). */
+  const printedChains = new Map<string, number>();
+  const printedDecls = new Map<string, number>();
   for (const h of opts.header ?? []) sinks.out(`${h.startsWith('#') ? h : `# ${h}`}\n`);
   for (const chunk of chunksOf(text)) {
     const file = parseIptablesSave(chunk.text, { dialect });
@@ -137,20 +138,19 @@ export function streamLargeDump(text: string, dialect: Dialect, opts: ConvertFil
         printedTables.add(head);
         lines.push(`add table ${head}`);
       }
-      for (const d of tb.declarations()) {
-        const key = `${head} ${d.kind === 'object' ? d.objType : d.kind} ${d.name}`;
-        if (printedDecls.has(key)) continue;
-        printedDecls.add(key);
+      const decls = tb.declarations();
+      for (let i = printedDecls.get(head) ?? 0; i < decls.length; i++) {
+        const d = decls[i]!;
         lines.push(printCommand({ kind: 'command', verb: 'add', object: d.kind === 'object' ? d.objType : d.kind, family: tb.family, table: tb.tableName, name: d.name, decl: d }));
         if (d.kind !== 'object' && d.elements?.length) lines.push(printCommand({ kind: 'command', verb: 'add', object: 'element', family: tb.family, table: tb.tableName, name: d.name, elements: d.elements }));
       }
-      for (const c of tb.chainList()) {
-        const key = `${head} ${c.name}`;
-        if (!printedChains.has(key)) {
-          printedChains.add(key);
-          lines.push(printCommand({ kind: 'command', verb: 'add', object: 'chain', family: tb.family, table: tb.tableName, name: c.name, decl: { ...c, rules: [] } }));
-        }
+      printedDecls.set(head, decls.length);
+      const chains = tb.chainList();
+      for (let i = printedChains.get(head) ?? 0; i < chains.length; i++) {
+        const c = chains[i]!;
+        lines.push(printCommand({ kind: 'command', verb: 'add', object: 'chain', family: tb.family, table: tb.tableName, name: c.name, decl: { ...c, rules: [] } }));
       }
+      printedChains.set(head, chains.length);
     }
     for (const { table, chain, nodes } of conv.placementLog) {
       const head = `${table.family} ${table.tableName}`;

@@ -134,6 +134,7 @@ export class TableBuilder implements TableServices {
     if (!c) {
       c = { kind: 'chain', name, rules: [] };
       this.chainMap.set(name, c);
+      this.chainOrder.push(c);
       this.chains.add(name);
     }
     return c;
@@ -145,7 +146,10 @@ export class TableBuilder implements TableServices {
 
   declare(item: SetDecl | ObjectDecl): string {
     const key = `${item.kind === 'object' ? item.objType : 'set'} ${item.name}`;
-    if (!this.declared.has(key)) this.declared.set(key, item);
+    if (!this.declared.has(key)) {
+      this.declared.set(key, item);
+      this.declList.push(item);
+    }
     this.used.add(item.name);
     return item.name;
   }
@@ -160,14 +164,17 @@ export class TableBuilder implements TableServices {
     }
   }
 
-  /** Declared sets and objects, in declaration order. */
-  declarations(): (SetDecl | ObjectDecl)[] {
-    return [...this.declared.values()];
+  private readonly declList: (SetDecl | ObjectDecl)[] = [];
+  private readonly chainOrder: Chain[] = [];
+
+  /** Declared sets and objects, in declaration order (a live list: it only grows). */
+  declarations(): readonly (SetDecl | ObjectDecl)[] {
+    return this.declList;
   }
 
-  /** Chains in order of first mention. */
-  chainList(): Chain[] {
-    return [...this.chainMap.values()];
+  /** Chains in order of first mention (a live list: it only grows). */
+  chainList(): readonly Chain[] {
+    return this.chainOrder;
   }
 
   /** Sets and objects first (nft needs them before the rules that use them), then chains in order. */

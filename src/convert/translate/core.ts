@@ -48,7 +48,9 @@ export interface AddressChoice {
 /** Splits `-s a,b` into its addresses (iptables makes one rule per combination). */
 export function addressChoices(o: OptionNode | undefined): (AddressChoice | undefined)[] {
   if (!o) return [undefined];
-  return arg(o)
+  const text = arg(o);
+  if (!text.includes(',')) return [{ option: o, text }];
+  return text
     .split(',')
     .filter((t) => t !== '')
     .map((text) => ({ option: o, text }));

@@ -2,8 +2,13 @@
 import type { Range } from '../ast/common';
 import type { Arg, AssignStmt, Expr, KeywordStmt, LiteralExpr, RelOp, RelationalStmt, SelectorExpr, Stmt, VerdictName, VerdictStmt } from '../ast/nft';
 
+const selectors = new Map<string, SelectorExpr>();
+
+/** A selector; shared between rules (selectors are never mutated). */
 export function sel(path: string): SelectorExpr {
-  return { kind: 'selector', path: path.split(' ') };
+  let s = selectors.get(path);
+  if (!s) selectors.set(path, (s = Object.freeze({ kind: 'selector', path: Object.freeze(path.split(' ')) as string[] }) as SelectorExpr));
+  return s;
 }
 
 export function lit(text: string | number, quoted = false): LiteralExpr {

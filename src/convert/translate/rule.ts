@@ -31,7 +31,16 @@ export interface RuleTranslation {
 
 const STANDARD = new Set(['ACCEPT', 'DROP', 'RETURN', 'CONTINUE', 'QUEUE']);
 
-function collectCore(options: readonly OptionNode[]): Map<string, OptionNode> {
+/** The core options by name (the last one wins, as in iptables). */
+function collectCore(options: readonly OptionNode[]): { get(name: string): OptionNode | undefined } {
+  if (options.length <= 8) {
+    return {
+      get(name: string) {
+        for (let i = options.length - 1; i >= 0; i--) if (options[i]!.name === name) return options[i];
+        return undefined;
+      },
+    };
+  }
   const m = new Map<string, OptionNode>();
   for (const o of options) m.set(o.name, o);
   return m;
