@@ -33,6 +33,10 @@ describe('ebtables-save and arptables-save', () => {
       { core: ['protocol'], matches: ['ip:ip-src', 'log:log-level,log-prefix'], target: 'mark:mark-set,mark-target' },
       { core: ['protocol', 'logical-in'], matches: ['802_3:802_3-type'], target: 'CONTINUE:' },
     ]);
+    // An implicit extension's name points at the option that loaded it.
+    const logMatch = t.commands[3]!.rule!.matches[1]!;
+    assert.equal(logMatch.explicit, false);
+    assert.deepEqual(logMatch.name.range, logMatch.options[0]!.flag.range);
     assert.equal(printIptablesSave(f), text.replace('-p Length --802_3-type 0x0800 --logical-in br0', '-p Length --logical-in br0 --802_3-type 0x0800'));
   });
 

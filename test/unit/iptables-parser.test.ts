@@ -75,6 +75,7 @@ describe('iptables-save parser', () => {
     const tcp = r.matches[0]!;
     assert.equal(tcp.name.text, 'tcp');
     assert.equal(tcp.explicit, false, 'implied by -p tcp');
+    assert.deepEqual(tcp.name.range, r.options[2]!.args[0]!.range, 'named after the -p argument');
     assert.deepEqual(tcp.options.map((o) => [o.name, o.negated, args(o)]), [['dport', true, ['22']], ['sport', true, ['80']]]);
     assert.deepEqual(r.matches[1]!.options.map((o) => [o.name, o.negated]), [['ctstate', true]]);
   });

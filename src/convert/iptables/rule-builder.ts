@@ -290,29 +290,29 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
     return m;
   };
 
-  const ownerOf = (name: string): { owner?: ModuleBuild; known: boolean } => {
-    if (current?.spec && findModuleOption(current.spec, name)) return { owner: current, known: true };
-    if (target && target !== current && target.spec && findModuleOption(target.spec, name)) return { owner: target, known: true };
+  /** The module an option belongs to (see README.md for the order), or undefined: a core-position option. */
+  const ownerOf = (name: string, flag: Word): ModuleBuild | undefined => {
+    if (current?.spec && findModuleOption(current.spec, name)) return current;
+    if (target && target !== current && target.spec && findModuleOption(target.spec, name)) return target;
     for (let k = modules.length - 1; k >= 0; k--) {
       const m = modules[k]!;
-      if (m !== current && m.spec && findModuleOption(m.spec, name)) return { owner: m, known: true };
+      if (m !== current && m.spec && findModuleOption(m.spec, name)) return m;
     }
     if (protocolModule) {
       const spec = findMatch(dialect, protocolModule);
-      if (spec && findModuleOption(spec, name)) return { owner: implicitMatch(spec), known: true };
+      if (spec && findModuleOption(spec, name)) return implicitMatch(spec, protocolRange ?? flag.range);
     }
     const eb = implicitModuleForOption(dialect, name);
-    if (eb) return { owner: implicitMatch(eb), known: true };
-    if (current) return { owner: current, known: false };
-    return { known: false };
+    if (eb) return implicitMatch(eb, flag.range);
+    return current;
   };
 
-  const implicitMatch = (spec: ModuleSpec): ModuleBuild => {
+  /** The match a protocol (`-p tcp`) or an ebtables option loads; `at` is what loaded it. */
+  const implicitMatch = (spec: ModuleSpec, at: Range): ModuleBuild => {
     implicit ??= new Map();
     let m = implicit.get(spec.name);
     if (!m) {
-      const at = toks[i - 1]?.range ?? cmdFlag.range;
-      m = { kind: 'match', explicit: false, start: at, name: { text: spec.name, quoted: false, range: protocolRange ?? at }, spec, options: [], end: at };
+      m = { kind: 'match', explicit: false, start: at, name: { text: spec.name, quoted: false, range: at }, spec, options: [], end: at };
       implicit.set(spec.name, m);
       modules.push(m);
     }
@@ -385,7 +385,7 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
         default: {
           const opt = readOption(flag, core.name, core.args, core.args, true, inline);
           options.push(opt);
-          if (core.name === 'protocol' && opt.args[0] && !opt.negated) {
+          if (core.name === 'protocol' && opt.args[0] && !opt.negated && (dialect === 'iptables' || dialect === 'ip6tables')) {
             protocolModule = implicitProtocolModule(dialect, opt.args[0].text);
             protocolRange = opt.args[0].range;
           }
@@ -399,7 +399,7 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
       continue;
     }
     const name = optionName(flagText);
-    const { owner } = ownerOf(name);
+    const owner = ownerOf(name, flag);
     const ospec = owner?.spec ? findModuleOption(owner.spec, name) : undefined;
     const [min, max] = ospec ? ospec.args : [0, Infinity];
     const opt = readOption(flag, name, min, max, ospec ? ospec.negatable : true, inline);
