@@ -54,7 +54,12 @@ describe('nft formatter', () => {
 
   it('does not format files with syntax errors or with comments it would lose', () => {
     assert.equal(formatNft('table ip t {\n\tchain c {\n\t\tbogus\n\t}\n}\n'), undefined);
-    assert.equal(formatNft('table ip t {\n\tset s {\n\t\t# addresses\n\t\ttype ipv4_addr\n\t}\n}\n'), undefined);
+    assert.equal(formatNft('table ip t {\n\tflowtable f {\n\t\t# ingress\n\t\thook ingress priority 0\n\t}\n}\n'), undefined);
+  });
+
+  it('keeps comment lines inside set blocks before the attribute they precede', () => {
+    const text = 'table ip t {\n\tset s {\n\t\t# addresses\n\t\ttype ipv4_addr\n\t\tflags interval # merged\n\t\t# end\n\t}\n}\n';
+    assert.equal(formatNft(text), 'table ip t {\n\tset s {\n\t\t# addresses\n\t\ttype ipv4_addr\n\t\tflags interval\t# merged\n\t\t# end\n\t}\n}\n');
   });
 
   it('keeps comments inside element lists, one element per line', () => {

@@ -293,6 +293,8 @@ export interface SetDecl extends NftNode {
   handle?: number;
   /** `# text` after an attribute line, by attribute keyword (nft prints `size 2\t# count 1`). */
   attributeComments?: Record<string, string>;
+  /** `# text` lines before an attribute line, by attribute keyword (`}` for those before the closing brace). */
+  commentsBefore?: Record<string, string[]>;
 }
 
 export interface Flowtable extends NftNode {

@@ -618,14 +618,19 @@ export class NftParser {
   /** set_block / map_block: type or typeof, flags, timeout, size, policy, stateful statements, elements. */
   private parseSetBlock(decl: SetDecl): void {
     let attribute = '';
+    let pending: string[] = [];
     this.blockLines(
       () => {
         const t = this.peek()!;
         attribute = t.image;
         if (t.tokenType === T.Comment) {
           this.i++;
-          this.droppedComments++;
+          pending.push(commentText(t.image));
           return;
+        }
+        if (pending.length) {
+          (decl.commentsBefore ??= {})[attribute] = [...(decl.commentsBefore?.[attribute] ?? []), ...pending];
+          pending = [];
         }
         if (!this.is(t, T.Word)) this.errorAt(t, 'nft-syntax-error', `unexpected '${t.image}' in ${decl.kind} block`);
         this.i++;
@@ -703,6 +708,7 @@ export class NftParser {
         if (c !== undefined) (decl.attributeComments ??= {})[attribute] = c;
       },
     );
+    if (pending.length) (decl.commentsBefore ??= {})['}'] = pending;
   }
 
   /** `ipv4_addr . inet_service`, `ct helper`, `"sip"` as written parts. */

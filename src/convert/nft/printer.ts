@@ -286,7 +286,11 @@ function printElements(s: SetDecl, indent: string): string {
 function printSetBlock(s: SetDecl, out: Out, indent: string): void {
   const start = out.line;
   const i2 = indent + '\t';
+  const before = (attr: string): void => {
+    for (const c of s.commentsBefore?.[attr] ?? []) out.push(`${i2}${printCommentLine({ text: c })}`);
+  };
   const line = (attr: string, text: string): void => {
+    before(attr);
     const c = s.attributeComments?.[attr];
     out.push(c !== undefined ? `${i2}${text}\t${printCommentLine({ text: c })}` : `${i2}${text}`);
   };
@@ -310,10 +314,12 @@ function printSetBlock(s: SetDecl, out: Out, indent: string): void {
   if (s.autoMerge) line('auto-merge', 'auto-merge');
   if (s.comment !== undefined) line('comment', `comment ${quote(s.comment)}`);
   if (s.elements?.length) {
+    before('elements');
     const text = printElements(s, i2);
     const c = s.attributeComments?.['elements'];
     out.push(c !== undefined ? `${text}\t${printCommentLine({ text: c })}` : text);
   }
+  before('}');
   out.push(`${indent}}`);
   out.span(s, start);
 }
@@ -434,7 +440,7 @@ function printTableScript(t: Table, out: Out): void {
       case 'set':
       case 'map': {
         const inner = new Out();
-        printSetBlock({ ...item, elements: undefined, attributeComments: undefined }, inner, '');
+        printSetBlock({ ...item, elements: undefined, attributeComments: undefined, commentsBefore: undefined }, inner, '');
         const body = inner
           .text()
           .split('\n')
@@ -505,6 +511,13 @@ export function printCommand(c: CommandStmt): string {
     if (d.kind === 'chain' && !d.rules.length) {
       const spec = chainSpecInline(d);
       if (spec) parts.push(spec);
+    } else if ((d.kind === 'set' || d.kind === 'map') && (d.commentsBefore || d.attributeComments || hasComments(d.elements ?? []))) {
+      // comments inside: the block on its own lines, so they stay where they were
+      const inner = new Out();
+      printSetBlock({ ...d, name: '' }, inner, '');
+      const lines = inner.text().replace(/\n$/, '').split('\n');
+      lines[0] = '{';
+      parts.push(lines.join('\n'));
     } else if (d.kind === 'set' || d.kind === 'map' || d.kind === 'flowtable' || d.kind === 'object') {
       const inner = new Out();
       const decl = d.kind === 'set' || d.kind === 'map' ? { ...d, elements: undefined, attributeComments: undefined } : d;
