@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { analyzeDocument } from './analysis';
+import { packFacts, unpackFacts, type PackedFacts } from './facts-codec';
 import { factsOf, type DocumentFacts, type LanguageId } from './model';
 
 export interface AnalysisRequest {
@@ -14,7 +15,7 @@ export interface AnalysisRequest {
   fileName?: string;
 }
 
-export type AnalysisReply = { id: number; facts: DocumentFacts } | { id: number; error: string };
+export type AnalysisReply = { id: number; packed: PackedFacts } | { id: number; error: string };
 
 function readFile(path: string): string | undefined {
   try {
@@ -37,7 +38,8 @@ export class AnalysisClient {
     const worker = this.ensureWorker();
     if (!worker) {
       try {
-        return Promise.resolve(factsOf(analyzeDocument(language, text, fileName ? { fileName, readFile } : {})));
+        // Through the codec as well, so both paths give the same shapes.
+        return Promise.resolve(unpackFacts(packFacts(factsOf(analyzeDocument(language, text, fileName ? { fileName, readFile } : {})))));
       } catch (e) {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
@@ -67,7 +69,7 @@ export class AnalysisClient {
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
-      if ('facts' in reply) p.resolve(reply.facts);
+      if ('packed' in reply) p.resolve(unpackFacts(reply.packed));
       else p.reject(new Error(reply.error));
     });
     const fail = (why: string) => {

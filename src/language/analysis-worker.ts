@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { analyzeDocument } from './analysis';
 import type { AnalysisReply, AnalysisRequest } from './analysis-client';
+import { packFacts } from './facts-codec';
 import { factsOf } from './model';
 
 function readFile(path: string): string | undefined {
@@ -20,9 +21,10 @@ parentPort?.on('message', (req: AnalysisRequest) => {
   let reply: AnalysisReply;
   try {
     const a = analyzeDocument(req.language, req.text, req.fileName ? { fileName: req.fileName, readFile } : {});
-    reply = { id: req.id, facts: factsOf(a) };
+    reply = { id: req.id, packed: packFacts(factsOf(a)) };
   } catch (e) {
     reply = { id: req.id, error: e instanceof Error ? e.stack ?? e.message : String(e) };
   }
-  parentPort!.postMessage(reply);
+  // The name table's buffer moves to the main thread without a copy.
+  parentPort!.postMessage(reply, 'packed' in reply ? [reply.packed.rows.buffer as ArrayBuffer] : []);
 });

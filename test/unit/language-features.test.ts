@@ -7,6 +7,7 @@ import { formatNftText, minimalEdit } from '../../src/language/formatting';
 import { iptablesHover, iptablesHoverOnLine } from '../../src/language/iptables-hover';
 import { AnalysisClient } from '../../src/language/analysis-client';
 import { factsOf } from '../../src/language/model';
+import { packFacts, unpackFacts } from '../../src/language/facts-codec';
 import { declarationsOf, nameAt, prepareRename, referencesOf, renameEdits } from '../../src/language/navigation';
 import { nftHover } from '../../src/language/nft-hover';
 
@@ -231,6 +232,14 @@ describe('language: analysis options and the client', () => {
     assert.ok(chains.every((c) => c.children.length === 0));
     assert.match(chains.find((c) => c.name === 'INPUT')!.detail, /rules not listed \(4 in the file\)/);
     assert.equal(analyzeDocument('iptables-save', IPT).outline[0]!.children.find((c) => c.name === 'INPUT')!.children.length, 2);
+  });
+
+  it('packs and unpacks analysis results without changing them', () => {
+    for (const [language, text] of [['iptables-save', IPT], ['nft', NFT]] as const) {
+      const facts = factsOf(analyzeDocument(language, text));
+      const packed = structuredClone(packFacts(facts));
+      assert.deepStrictEqual(unpackFacts(packed), facts);
+    }
   });
 
   it('analyses in the calling thread when there is no worker, with the same plain result', async () => {
