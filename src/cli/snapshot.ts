@@ -1,6 +1,6 @@
 // nflens snapshot: every namespace's rulesets of a node, written to files, with a summary table.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants as fsConstants, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
@@ -114,6 +114,56 @@ function parseOptions(args: readonly string[]): SnapshotOptions {
   };
 }
 
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir loops forever where mkdir keeps
+ * answering ENOENT under an existing parent (e.g. below /proc).
+ */
+function makeDirectory(dir: string): void {
+  try {
+    if (statSync(dir).isDirectory()) return;
+    throw new UsageError(`cannot write to ${dir}: not a directory`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot write to ${dir}: ${(err as Error).message}`);
+  }
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirectory(parent);
+  try {
+    mkdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UsageError(`cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** Fails fast on an --out that cannot be created, without creating anything yet. */
+function checkWritable(dir: string): void {
+  let existing = dir;
+  for (;;) {
+    try {
+      if (!statSync(existing).isDirectory()) throw new UsageError(`cannot write to ${dir}: ${existing} is not a directory`);
+      break;
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      const parent = dirname(existing);
+      if (parent === existing) throw new UsageError(`cannot write to ${dir}`);
+      existing = parent;
+    }
+  }
+  try {
+    accessSync(existing, fsConstants.W_OK);
+  } catch {
+    throw new UsageError(`cannot write to ${dir}: ${existing} is not writable`);
+  }
+}
+
+function writeText(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
 function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }
@@ -222,6 +272,8 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     hostDir = safeDirName(dest.host + (dest.port ? `_${dest.port}` : ''));
   }
 
+  const base = join(resolve(o.out), hostDir);
+  checkWritable(base); // before connecting: a bad --out fails fast
   const started = Date.now();
   try {
     let listing;
@@ -239,7 +291,6 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     const wanted = (name: string) => patterns.length === 0 || patterns.some((p) => p.test(name));
     const selected = listing.namespaces.filter((ns) => wanted(ns.name ?? ROOT_DIR));
     const refused = listing.rejected.filter((r) => wanted(r.name));
-    const base = join(resolve(o.out), hostDir);
     const rows: NamespaceRow[] = await Promise.all(
       selected.map(async (ns): Promise<NamespaceRow> => {
         const row: NamespaceRow = { ns, dir: ns.name ?? ROOT_DIR, rulesets: {}, errors: [], notes: [] };
@@ -257,10 +308,10 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
 
     for (const row of rows) {
       const dir = join(base, row.dir);
-      mkdirSync(dir, { recursive: true });
+      makeDirectory(dir);
       for (const r of Object.values(row.rulesets)) {
         if (!r.present) continue;
-        writeFileSync(join(dir, RULESET_SOURCES[r.source].fileName), r.text);
+        writeText(join(dir, RULESET_SOURCES[r.source].fileName), r.text);
       }
     }
     const manifest = {
@@ -280,8 +331,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       })),
       refusedNamespaces: refused,
     };
-    mkdirSync(base, { recursive: true });
-    writeFileSync(join(base, 'snapshot.json'), JSON.stringify(manifest, null, 2) + '\n');
+    writeText(join(base, 'snapshot.json'), JSON.stringify(manifest, null, 2) + '\n');
 
     const header = ['NAMESPACE', 'KIND', ...o.sources.map((s) => RULESET_SOURCES[s].label.toUpperCase()), 'NOTES'];
     const body = rows.map((r) => [

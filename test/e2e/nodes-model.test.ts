@@ -34,7 +34,7 @@ describe('Nodes model over a real sshd (e2e)', function () {
   it('offers this machine, the settings hosts and the ~/.ssh/config hosts, and reports bad entries', function () {
     assert.deepEqual(
       model.hosts.map((h) => h.id),
-      ['local', 'ssh:fixture', 'ssh:127.0.0.1', `ssh:${SSH_ALIAS}`, 'ssh:nflens-e2e-via-jump', 'ssh:nflens-e2e-encrypted-key', 'ssh:nflens-e2e-closed'],
+      ['local', 'ssh:fixture', 'ssh:127.0.0.1', `ssh:${SSH_ALIAS}`, 'ssh:nflens-e2e-via-jump', 'ssh:nflens-e2e-encrypted-key', 'ssh:nflens-e2e-default-keys', 'ssh:nflens-e2e-agent', 'ssh:nflens-e2e-closed'],
     );
     assert.equal(model.problems.length, 1);
     assert.match(model.problems[0]!, /netfilterLens\.hosts\[2\]: bad host/);

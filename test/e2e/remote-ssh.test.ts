@@ -23,7 +23,7 @@ import {
 } from '../../src/remote';
 import { prereqs, requirePrereqs } from '../support/prereq';
 import { addNamespace, createNeutronNamespaces, localOutput, removeNamespace, withoutDateLines, type NeutronNamespaces } from './fixtures/netns';
-import { KEY_PASSPHRASE, SSH_ALIAS, SSH_ENCRYPTED_KEY_ALIAS, SSH_JUMP_ALIAS, SshdFixture, type ClientHome, type KnownHostsMode } from './fixtures/sshd';
+import { KEY_PASSPHRASE, SSH_AGENT_ALIAS, SSH_ALIAS, SSH_DEFAULT_KEYS_ALIAS, SSH_ENCRYPTED_KEY_ALIAS, SSH_JUMP_ALIAS, SshdFixture, startAgent, type ClientHome, type KnownHostsMode } from './fixtures/sshd';
 
 const noPrompt: SshInteraction = {
   trustHostKey: async (p) => {
@@ -100,7 +100,7 @@ describe('remote layer over a real sshd (e2e)', function () {
 
   it('reads hosts from ~/.ssh/config under HOME, with Include, without wildcard-only Host lines', function () {
     const hosts = listSshConfigHosts(loadSshConfig({ home: client.home }));
-    assert.deepEqual(hosts, [SSH_ALIAS, SSH_JUMP_ALIAS, SSH_ENCRYPTED_KEY_ALIAS, 'nflens-e2e-closed']);
+    assert.deepEqual(hosts, [SSH_ALIAS, SSH_JUMP_ALIAS, SSH_ENCRYPTED_KEY_ALIAS, SSH_DEFAULT_KEYS_ALIAS, SSH_AGENT_ALIAS, 'nflens-e2e-closed']);
   });
 
   it('lists the namespaces over SSH, root first, classified like Neutron names them', async function () {
@@ -262,6 +262,33 @@ describe('remote layer over a real sshd (e2e)', function () {
     const err = await rejects(runner.run(['true']));
     assert.equal(err.kind, 'auth-failed');
     assert.match(err.message, /authentication failed/);
+  });
+
+  it("logs in with OpenSSH's default identity file when none is configured", async function () {
+    const runner = runnerFor(SSH_DEFAULT_KEYS_ALIAS);
+    assert.equal((await runner.run(['echo', 'default-key'])).stdout, 'default-key\n');
+  });
+
+  it('logs in through a real ssh-agent (SSH_AUTH_SOCK)', async function () {
+    const agent = await startAgent(sshd.dir, join(client.home, '.ssh', 'id_ed25519'));
+    const saved = process.env.SSH_AUTH_SOCK;
+    try {
+      process.env.SSH_AUTH_SOCK = agent.socket; // read when the host is resolved, as ssh does
+      const endpoint = resolveSshEndpoint(loadSshConfig({ home: client.home }), SSH_AGENT_ALIAS);
+      assert.equal(endpoint.identityAgent, agent.socket);
+      const r = new SshRunner({ endpoint, interaction: noPrompt });
+      runners.push(r);
+      assert.equal((await r.run(['echo', 'via-agent'])).stdout, 'via-agent\n');
+      process.env.SSH_AUTH_SOCK = '';
+      const noAgent = new SshRunner({ endpoint: resolveSshEndpoint(loadSshConfig({ home: client.home }), SSH_AGENT_ALIAS), interaction: noPrompt });
+      runners.push(noAgent);
+      const err = await rejects(noAgent.run(['true']));
+      assert.equal(err.kind, 'auth-failed');
+    } finally {
+      if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+      else process.env.SSH_AUTH_SOCK = saved;
+      agent.stop();
+    }
   });
 
   it('says which command is missing on the node', async function () {

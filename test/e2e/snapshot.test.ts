@@ -1,7 +1,7 @@
 // `nflens snapshot` as a user runs it: a child process, HOME pointing at a client home.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { prereqs, requirePrereqs } from '../support/prereq';
@@ -110,5 +110,14 @@ describe('nflens snapshot (e2e)', function () {
     assert.equal(noHost.code, 2);
     const badSource = await nflens(['snapshot', 'local', '--source', 'pf'], home.home);
     assert.match(badSource.stderr, /unknown source 'pf'/);
+    // Node's recursive mkdir never returns below /proc; the snapshot must still end with a message.
+    const proc = await nflens(['snapshot', 'local', '--namespace', '_root', '--out', '/proc/nflens-no-such-dir'], home.home);
+    assert.equal(proc.code, 2);
+    assert.match(proc.stderr, /cannot create \/proc\/nflens-no-such-dir/);
+    const file = join(out, 'a-file');
+    writeFileSync(file, '');
+    const notDir = await nflens(['snapshot', 'local', '--out', join(file, 'x')], home.home);
+    assert.equal(notDir.code, 2);
+    assert.match(notDir.stderr, /a-file is not a directory/);
   });
 });
