@@ -54,7 +54,12 @@ describe('nft formatter', () => {
 
   it('does not format files with syntax errors or with comments it would lose', () => {
     assert.equal(formatNft('table ip t {\n\tchain c {\n\t\tbogus\n\t}\n}\n'), undefined);
-    assert.equal(formatNft('table ip t {\n\tflowtable f {\n\t\t# ingress\n\t\thook ingress priority 0\n\t}\n}\n'), undefined);
+    assert.equal(formatNft('table ip t {\n\tflowtable f {\n\t\thook ingress priority 0 # ingress\n\t}\n}\n'), undefined);
+  });
+
+  it('keeps comment lines inside flowtable and object blocks', () => {
+    const text = 'table ip t {\n\tflowtable f {\n\t\t# fast path\n\t\thook ingress priority filter\n\t\tdevices = { "lo" }\n\t\t# end\n\t}\n\n\tct helper h {\n\t\t# ftp\n\t\ttype "ftp" protocol tcp\n\t\t# v4\n\t\tl3proto ip\n\t}\n}\n';
+    assert.equal(formatNft(text), text);
   });
 
   it('keeps comment lines inside set blocks before the attribute they precede', () => {

@@ -306,6 +306,8 @@ export interface Flowtable extends NftNode {
   flags?: string[];
   counter?: boolean;
   handle?: number;
+  /** `# text` lines before an attribute line, by attribute keyword (`}` for those before the closing brace). */
+  commentsBefore?: Record<string, string[]>;
 }
 
 /**
@@ -320,6 +322,8 @@ export interface ObjectDecl extends NftNode {
   body: Arg[][];
   comment?: string;
   handle?: number;
+  /** `# text` lines before a body line, by its index (`comment`, `}` for the comment line and the closing brace). */
+  commentsBefore?: Record<string, string[]>;
 }
 
 /** Define and Include appear in tables too (nft's common_block): `table inet t { include "sets.nft" ... }`. */

@@ -743,13 +743,18 @@ export class NftParser {
 
   /** flowtable_block: hook and priority, devices, flags, counter. */
   private parseFlowtableBlock(ft: Flowtable): void {
+    let pending: string[] = [];
     this.blockLines(
       () => {
         const t = this.peek()!;
         if (t.tokenType === T.Comment) {
           this.i++;
-          this.droppedComments++;
+          pending.push(commentText(t.image));
           return;
+        }
+        if (pending.length) {
+          (ft.commentsBefore ??= {})[t.image] = pending;
+          pending = [];
         }
         if (this.isWord(t, 'hook')) {
           this.i++;
@@ -787,6 +792,7 @@ export class NftParser {
         if (this.trailingComment() !== undefined) this.droppedComments++;
       },
     );
+    if (pending.length) (ft.commentsBefore ??= {})['}'] = pending;
   }
 
   // ---------------------------------------------------------------- stateful objects
@@ -805,15 +811,22 @@ export class NftParser {
 
   /** counter_block, quota_block, limit_block, ct_helper_block, ct_timeout_block, ct_expect_block, secmark_block, synproxy_block, tunnel_block: `key value` lines. */
   private parseObjectBlock(obj: ObjectDecl): void {
+    let pending: string[] = [];
     this.blockLines(
       () => {
         const t = this.peek()!;
         if (t.tokenType === T.Comment) {
           this.i++;
-          this.droppedComments++;
+          pending.push(commentText(t.image));
           return;
         }
-        if (this.isWord(t, 'comment') && this.is(this.peek(1), T.QuotedString) && this.lineEndsAfter(2)) {
+        const isComment = this.isWord(t, 'comment') && this.is(this.peek(1), T.QuotedString) && this.lineEndsAfter(2);
+        if (pending.length) {
+          // keyed by what they precede: the `comment` line or the index of the body line
+          (obj.commentsBefore ??= {})[isComment ? 'comment' : String(obj.body.length)] = pending;
+          pending = [];
+        }
+        if (isComment) {
           this.i++;
           obj.comment = this.quotedString();
           return;
@@ -824,6 +837,7 @@ export class NftParser {
         if (this.trailingComment() !== undefined) this.droppedComments++;
       },
     );
+    if (pending.length) (obj.commentsBefore ??= {})['}'] = pending;
   }
 
   /** One line of an object body as args: `type "ftp" protocol tcp` → type "ftp", protocol tcp. */

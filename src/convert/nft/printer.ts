@@ -348,11 +348,27 @@ function printChainBlock(c: Chain, out: Out, indent: string): void {
 function printFlowtableBlock(f: Flowtable, out: Out, indent: string): void {
   const start = out.line;
   const i2 = indent + '\t';
+  const before = (key: string): void => {
+    for (const c of f.commentsBefore?.[key] ?? []) out.push(`${i2}${printCommentLine({ text: c })}`);
+  };
   out.push(`${indent}flowtable ${printName(f.name)} {`);
-  if (f.hook) out.push(`${i2}hook ${f.hook}${f.priority ? ` priority ${printExpr(f.priority)}` : ''}`);
-  if (f.devices) out.push(`${i2}devices = ${printExpr(f.devices)}`);
-  if (f.flags?.length) out.push(`${i2}flags ${f.flags.join(',')}`);
-  if (f.counter) out.push(`${i2}counter`);
+  if (f.hook) {
+    before('hook');
+    out.push(`${i2}hook ${f.hook}${f.priority ? ` priority ${printExpr(f.priority)}` : ''}`);
+  }
+  if (f.devices) {
+    before('devices');
+    out.push(`${i2}devices = ${printExpr(f.devices)}`);
+  }
+  if (f.flags?.length) {
+    before('flags');
+    out.push(`${i2}flags ${f.flags.join(',')}`);
+  }
+  if (f.counter) {
+    before('counter');
+    out.push(`${i2}counter`);
+  }
+  before('}');
   out.push(`${indent}}`);
   out.span(f, start);
 }
@@ -360,9 +376,19 @@ function printFlowtableBlock(f: Flowtable, out: Out, indent: string): void {
 function printObjectBlock(o: ObjectDecl, out: Out, indent: string): void {
   const start = out.line;
   const i2 = indent + '\t';
+  const before = (key: string): void => {
+    for (const c of o.commentsBefore?.[key] ?? []) out.push(`${i2}${printCommentLine({ text: c })}`);
+  };
   out.push(`${indent}${o.objType} ${printName(o.name)} {`);
-  if (o.comment !== undefined) out.push(`${i2}comment ${quote(o.comment)}`);
-  for (const line of o.body) out.push(`${i2}${line.map(printArg).join(' ')}`);
+  if (o.comment !== undefined) {
+    before('comment');
+    out.push(`${i2}comment ${quote(o.comment)}`);
+  }
+  o.body.forEach((line, i) => {
+    before(String(i));
+    out.push(`${i2}${line.map(printArg).join(' ')}`);
+  });
+  before('}');
   out.push(`${indent}}`);
   out.span(o, start);
 }
@@ -511,10 +537,13 @@ export function printCommand(c: CommandStmt): string {
     if (d.kind === 'chain' && !d.rules.length) {
       const spec = chainSpecInline(d);
       if (spec) parts.push(spec);
-    } else if ((d.kind === 'set' || d.kind === 'map') && (d.commentsBefore || d.attributeComments || hasComments(d.elements ?? []))) {
+    } else if (
+      ((d.kind === 'set' || d.kind === 'map') && (d.commentsBefore || d.attributeComments || hasComments(d.elements ?? []))) ||
+      ((d.kind === 'flowtable' || d.kind === 'object') && d.commentsBefore)
+    ) {
       // comments inside: the block on its own lines, so they stay where they were
       const inner = new Out();
-      printSetBlock({ ...d, name: '' }, inner, '');
+      printTableItemBlock({ ...d, name: '' }, inner, '');
       const lines = inner.text().replace(/\n$/, '').split('\n');
       lines[0] = '{';
       parts.push(lines.join('\n'));
