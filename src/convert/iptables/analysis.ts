@@ -160,6 +160,44 @@ function analyzeRule(rule: Rule, dialect: Dialect, table: string, out: Diagnosti
   }
 }
 
+/** Built-in chains (hooks) where a match or target works; elsewhere the kernel refuses the rule. */
+const MATCH_HOOKS: Record<string, readonly string[]> = {
+  owner: ['OUTPUT', 'POSTROUTING'],
+  rpfilter: ['PREROUTING'],
+  mac: ['PREROUTING', 'INPUT', 'FORWARD'],
+};
+const TARGET_HOOKS: Record<string, readonly string[]> = {
+  DNAT: ['PREROUTING', 'OUTPUT'],
+  SNAT: ['POSTROUTING', 'INPUT'],
+  MASQUERADE: ['POSTROUTING'],
+  REDIRECT: ['PREROUTING', 'OUTPUT'],
+  TPROXY: ['PREROUTING'],
+  REJECT: ['INPUT', 'FORWARD', 'OUTPUT'],
+};
+
+/** Checks that only apply when the rule sits directly in a built-in chain. */
+function checkHooks(rule: Rule, table: string, chain: string, dialect: Dialect, out: Diagnostic[]): void {
+  if (dialect !== 'iptables' && dialect !== 'ip6tables') return;
+  for (const m of rule.matches) {
+    const hooks = m.explicit ? MATCH_HOOKS[m.name.text] : undefined;
+    if (hooks && !hooks.includes(chain)) out.push(d(m.name.range, 'error', 'not-allowed-in-chain', `-m ${m.name.text} only works in ${hooks.join(', ')}, not in ${chain}`));
+  }
+  const t = rule.target;
+  const hooks = t && t.kind === 'jump' ? TARGET_HOOKS[t.name.text] : undefined;
+  const wrongTable = t ? findTarget(dialect, t.name.text)?.tables?.includes(table) === false : false;
+  if (t && hooks && !wrongTable && !hooks.includes(chain)) out.push(d(t.name.range, 'error', 'not-allowed-in-chain', `${t.name.text} only works in ${hooks.join(', ')}, not in ${chain}`));
+}
+
+/** `REJECT --reject-with tcp-reset` is refused without a TCP protocol match. */
+function checkProtocolNeeds(rule: Rule, out: Diagnostic[]): void {
+  const t = rule.target;
+  if (!t || t.name.text !== 'REJECT') return;
+  const withOpt = t.options.find((o) => o.name === 'reject-with');
+  if (!withOpt || withOpt.args[0]?.text !== 'tcp-reset') return;
+  const proto = rule.options.find((o) => o.name === 'protocol');
+  if (!proto || proto.negated || proto.args[0]?.text.toLowerCase() !== 'tcp') out.push(d(withOpt.flag.range, 'error', 'needs-protocol', '--reject-with tcp-reset needs -p tcp'));
+}
+
 function isUnconditional(rule: Rule): boolean {
   if (rule.options.length > 0) return false;
   return rule.matches.every((m) => m.explicit && m.name.text === 'comment' && m.options.every((o) => o.name === 'comment' && !o.negated));
@@ -251,6 +289,8 @@ function analyzeTable(t: TableBlock, dialect: Dialect, opts: AnalyzeOptions, out
     const rule = c.rule;
     if (!rule) continue;
     analyzeRule(rule, dialect, tableName, out);
+    checkProtocolNeeds(rule, out);
+    if (chainName && isBuiltinChain(dialect, tableName, chainName)) checkHooks(rule, tableName, chainName, dialect, out);
     const target = rule.target;
     if (!target) continue;
     const name = target.name.text;

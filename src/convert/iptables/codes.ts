@@ -40,6 +40,8 @@ export const IPTABLES_CODES = {
   'invalid-address': 'An address literal is not a valid address of this family.',
   'invalid-port': 'A port or port range literal is out of range or malformed.',
   'target-not-allowed-in-table': 'The target only works in other tables (e.g. DNAT outside nat).',
+  'not-allowed-in-chain': 'The match or target only works in some built-in chains (e.g. -m owner in OUTPUT/POSTROUTING, DNAT in PREROUTING/OUTPUT).',
+  'needs-protocol': 'The option needs a protocol match first (e.g. REJECT --reject-with tcp-reset without -p tcp).',
 } as const;
 
 export type IptablesCode = keyof typeof IPTABLES_CODES;
