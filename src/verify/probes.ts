@@ -3,7 +3,7 @@
  * just outside each of its conditions, plus random packets. Deterministic for a seed.
  */
 import type { PacketSpec } from './agent';
-import type { Family, Hook, IfaceCond, OriginalRule, OriginalRuleset, PortCond, Prefix } from './ruleset';
+import { chainKey, type Family, type Hook, type IfaceCond, type OriginalRule, type OriginalRuleset, type PortCond, type Prefix, type RuleConditions } from './ruleset';
 import type { TopologyIface } from './topology';
 
 export type PathKind = 'forward' | 'input' | 'output';
@@ -211,6 +211,8 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
     src ??= rng.pick(pool(f));
     dst ??= rng.pick(pool(f).filter((a) => a !== src));
     if (!src || !dst) return undefined;
+    src = canonicalAddress(src);
+    dst = canonicalAddress(dst);
     const spec: Omit<PacketSpec, 'tag'> = { l3: f, src, dst, proto };
     if (proto === 6 || proto === 17) {
       spec.sport = d.sport ?? 0; // 0: the engine gives each probe its own source port
@@ -236,15 +238,26 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
   for (const rule of orig.rules) {
     const matches: Probe[] = [];
     const misses: Probe[] = [];
-    const kinds = allowedKinds(rule);
-    if (kinds.length === 0) {
+    // Ways in: each entry path into the chain, with the kinds of packet its hook sees.
+    const combos: { conds: RuleConditions; kind: PathKind; path: readonly OriginalRule[] }[] = [];
+    const passing = passThrough(orig, rule);
+    for (const path of orig.entries.get(chainKey(rule.family, rule.table, rule.chain)) ?? []) {
+      const hook = (path.length ? path[0]!.chain : rule.chain) as Hook;
+      const conds = mergeConds(rule.conds, [...path.map((r) => r.conds), ...passing]);
+      for (const k of KINDS_OF_HOOK[hook] ?? []) {
+        if (k === 'output' && conds.inIf && !conds.inIf.neg) continue;
+        if (k === 'input' && conds.outIf && !conds.outIf.neg) continue;
+        combos.push({ conds, kind: k, path });
+      }
+    }
+    if (combos.length === 0) {
       matchesByRule.push(matches);
       missesByRule.push(misses);
       continue;
     }
-    const base = (kind: PathKind): Draft | undefined => draftFor(rule, kind);
-    const draftFor = (rule: OriginalRule, kind: PathKind, flip?: string): Draft | undefined => {
-      const c = rule.conds;
+    const draftFor = (rule: OriginalRule, combo: (typeof combos)[number], flip?: string): Draft | undefined => {
+      const kind = combo.kind;
+      const c = combo.conds;
       const f = rule.family;
       const d: Draft = { family: f, kind };
       const inC = c.inIf ? (flip === 'inIf' ? flipIf(c.inIf) : c.inIf) : undefined;
@@ -322,9 +335,15 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
       }
       return d;
     };
-    for (const kind of kinds.slice(0, 2)) {
-      const d = base(kind);
-      const p = d && finish(d, rule.id, kinds.length > 1 ? `match (${kind})` : 'match');
+    const firstOfKind = new Map<PathKind, (typeof combos)[number]>();
+    for (const cb of combos) if (!firstOfKind.has(cb.kind)) firstOfKind.set(cb.kind, cb);
+    const matchCombos = [...firstOfKind.values()].slice(0, 2);
+    // A further way in through another path, when there is one.
+    const other = combos.find((cb) => !matchCombos.some((m) => m.path === cb.path));
+    if (other) matchCombos.push(other);
+    for (const cb of matchCombos) {
+      const d = draftFor(rule, cb);
+      const p = d && finish(d, rule.id, matchCombos.length > 1 ? `match (${cb.kind})` : 'match');
       if (p) matches.push(p);
     }
     const c = rule.conds;
@@ -343,8 +362,7 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
     if (c.ctstatus) flips.push('ctstatus');
     for (const s of c.sets) flips.push(`set:${s.name}`);
     for (const fl of flips) {
-      const kind = rng.pick(kinds);
-      const d = draftFor(rule, kind, fl);
+      const d = draftFor(rule, rng.pick(combos), fl);
       const p = d && finish(d, rule.id, `miss:${fl}`);
       if (p) misses.push(p);
     }
@@ -385,6 +403,34 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
   return ordered.slice(0, Math.max(0, opts.maxProbes));
 }
 
+/** The rule's own conditions, completed with those of the way in (fields the rule leaves open). */
+export function mergeConds(own: RuleConditions, others: readonly RuleConditions[]): RuleConditions {
+  const out: RuleConditions = { ...own, sets: [...own.sets] };
+  const keys = ['src', 'dst', 'inIf', 'outIf', 'proto', 'sport', 'dport', 'icmp', 'states', 'ctstatus', 'mac', 'mark'] as const;
+  for (const o of others) {
+    for (const k of keys) if (out[k] === undefined && o[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = o[k];
+    for (const st of o.sets) if (!out.sets.some((x) => x.name === st.name)) out.sets.push(st);
+  }
+  return out;
+}
+
+/**
+ * Earlier unconditional jumps in the rule's chain (Neutron's anti-spoofing chain): the
+ * conditions of the first RETURN there, so the probe comes back and reaches the rule.
+ */
+function passThrough(orig: OriginalRuleset, rule: OriginalRule): RuleConditions[] {
+  const out: RuleConditions[] = [];
+  for (const e of orig.chains.get(chainKey(rule.family, rule.table, rule.chain)) ?? []) {
+    if (e.index >= rule.index) break;
+    const c = e.conds;
+    const unconditional = !c.src && !c.dst && !c.inIf && !c.outIf && !c.proto && !c.states && !c.mac && !c.sets.length && !c.mark;
+    if (!e.isJump || !unconditional || !e.target) continue;
+    const back = (orig.chains.get(chainKey(e.family, e.table, e.target)) ?? []).find((r) => r.target === 'RETURN' && ![r.conds.src, r.conds.dst, r.conds.inIf, r.conds.outIf, r.conds.mac].some((x) => x?.neg));
+    if (back) out.push(back.conds);
+  }
+  return out;
+}
+
 export function allowedKinds(rule: OriginalRule): PathKind[] {
   const kinds = new Set<PathKind>();
   for (const h of rule.hooks) for (const k of KINDS_OF_HOOK[h]) kinds.add(k);
@@ -410,6 +456,11 @@ function nonMember(members: readonly string[], f: Family): string | undefined {
     if (!set.has(a)) return a;
   }
   return undefined;
+}
+
+/** IPv6 as inet_ntop writes it (what nft and scapy print), so addresses compare as strings. */
+export function canonicalAddress(a: string): string {
+  return a.includes(':') ? bigToV6(v6ToBig(a)) : a;
 }
 
 export function isSpecial(a: string): boolean {

@@ -73,6 +73,8 @@ export interface OriginalRule {
   readonly natTo: string[];
   /** Zone set by `CT --zone`. */
   readonly zone?: number;
+  /** The target is a user chain of the table (jump or goto). */
+  readonly isJump: boolean;
 }
 
 export interface Substitution {
@@ -106,6 +108,46 @@ export interface OriginalRuleset {
   readonly addresses: Record<Family, string[]>;
   readonly ports: number[];
   readonly zones: number[];
+  /**
+   * How packets get to each chain (`family table chain`): lists of jump rules from a built-in
+   * chain (an empty list for the built-in chain itself); at most a few per chain.
+   */
+  readonly entries: ReadonlyMap<string, readonly (readonly OriginalRule[])[]>;
+  /** Rules by chain key, in order. */
+  readonly chains: ReadonlyMap<string, readonly OriginalRule[]>;
+}
+
+export function chainKey(family: Family, table: string, chain: string): string {
+  return `${family} ${table} ${chain}`;
+}
+
+const MAX_PATHS = 6;
+
+function entryPaths(rules: readonly OriginalRule[]): Map<string, OriginalRule[][]> {
+  const chains = new Map<string, OriginalRule[]>();
+  for (const r of rules) {
+    const k = chainKey(r.family, r.table, r.chain);
+    if (!chains.has(k)) chains.set(k, []);
+    chains.get(k)!.push(r);
+  }
+  const out = new Map<string, OriginalRule[][]>();
+  const visit = (key: string, path: OriginalRule[], depth: number) => {
+    const list = out.get(key) ?? [];
+    if (list.length >= MAX_PATHS || depth > 16) return;
+    list.push(path);
+    out.set(key, list);
+    for (const r of chains.get(key) ?? []) {
+      if (!r.target || !r.isJump) continue;
+      const next = chainKey(r.family, r.table, r.target);
+      if (path.some((p) => chainKey(p.family, p.table, p.chain) === next)) continue;
+      visit(next, [...path, r], depth + 1);
+    }
+  };
+  for (const [key, list] of chains) {
+    const chain = list[0]!.chain;
+    if ((HOOKS as readonly string[]).includes(chain)) visit(key, [], 0);
+  }
+  return out;
 }
 
 const PROTOCOLS: Record<string, number> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, icmp6: 58, vrrp: 112, sctp: 132, udplite: 136, all: 0 };
@@ -325,6 +367,8 @@ export function buildOriginal(inputs: readonly DumpInput[], ipsets: readonly Ips
     const origLines = input.text.split('\n');
     for (const t of loaded.tables) {
       const tableName = t.name.text;
+      const userChains = new Set(t.chains.map((c) => c.name.text));
+      for (const c of t.commands) if (c.kind === 'new-chain' && c.chain) userChains.add(c.chain.text);
       const tableHooks = new Set(TABLE_HOOKS[tableName] ?? []);
       const reach = hooksPerChain(t.commands, (c) => tableHooks.has(c as Hook));
       const perChain = new Map<string, Command[]>();
@@ -374,6 +418,7 @@ export function buildOriginal(inputs: readonly DumpInput[], ipsets: readonly Ips
             hooks: reach.get(chain) ?? new Set(),
             natTo,
             ...(zone !== undefined ? { zone } : {}),
+            isJump: !!target && userChains.has(target) && !(HOOKS as readonly string[]).includes(target),
           });
         });
       }
@@ -386,7 +431,15 @@ export function buildOriginal(inputs: readonly DumpInput[], ipsets: readonly Ips
       if (p) addresses[fam].add(p.split('/')[0]!);
     }
   }
+  const chainsMap = new Map<string, OriginalRule[]>();
+  for (const r of rules) {
+    const k = chainKey(r.family, r.table, r.chain);
+    if (!chainsMap.has(k)) chainsMap.set(k, []);
+    chainsMap.get(k)!.push(r);
+  }
   return {
+    entries: entryPaths(rules),
+    chains: chainsMap,
     dumps,
     rules,
     substitutions,

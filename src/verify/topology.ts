@@ -46,8 +46,8 @@ export function planInterfaces(names: readonly string[]): TopologyIface[] {
     index: i,
     fwMac: mac(i, 1),
     worldMac: mac(i, 2),
-    fwAddr: { 4: `100.64.${i}.1`, 6: `fd6e:6c76:0:${i.toString(16)}::1` },
-    gateway: { 4: `100.64.${i}.2`, 6: `fd6e:6c76:0:${i.toString(16)}::2` },
+    fwAddr: { 4: `100.64.${i}.1`, 6: i === 0 ? 'fd6e:6c76::1' : `fd6e:6c76:0:${i.toString(16)}::1` },
+    gateway: { 4: `100.64.${i}.2`, 6: i === 0 ? 'fd6e:6c76::2' : `fd6e:6c76:0:${i.toString(16)}::2` },
   }));
 }
 
@@ -62,6 +62,11 @@ const FW_SYSCTLS = [
   'net.ipv6.conf.all.accept_dad=0',
   'net.ipv6.conf.default.accept_ra=0',
   'net.ipv6.conf.all.accept_ra=0',
+  // ICMP errors are rate-limited per destination: unlimited, so both sides answer alike
+  'net.ipv4.icmp_ratelimit=0',
+  'net.ipv6.icmp.ratelimit=0',
+  'net.ipv4.icmp_msgs_per_sec=1000000',
+  'net.ipv4.icmp_msgs_burst=1000000',
 ];
 const WORLD_SYSCTLS = ['net.ipv6.conf.default.addr_gen_mode=1', 'net.ipv6.conf.default.accept_dad=0', 'net.ipv6.conf.default.accept_ra=0', 'net.ipv4.ip_forward=0'];
 
