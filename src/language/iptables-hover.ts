@@ -46,13 +46,70 @@ function moduleHover(spec: ModuleSpec, range: Range): HoverResult {
   return { markdown: md, range };
 }
 
-function optionHover(dialect: Dialect, opt: OptionNode, owner: ModuleSpec | undefined, range: Range, pos: Position): HoverResult | undefined {
+/** The nft form of this very option with its arguments, for the options whose translation is plain. */
+export function concreteNft(dialect: Dialect, module: string | undefined, opt: OptionNode, protocol: string | undefined): string | undefined {
+  const arg = opt.args[0]?.text;
+  if (arg === undefined) return undefined;
+  const op = opt.negated ? '!= ' : '';
+  const fam = dialect === 'ip6tables' ? 'ip6' : 'ip';
+  const ports = (v: string) => v.replace(/:/g, '-');
+  const list = (v: string) => (v.includes(',') ? `{ ${v.split(',').map(ports).join(', ')} }` : ports(v));
+  const q = (v: string) => `"${v.replace(/"/g, "'")}"`;
+  switch (`${module ?? ''}.${opt.name}`) {
+    case '.source': return `${fam} saddr ${op}${arg}`;
+    case '.destination': return `${fam} daddr ${op}${arg}`;
+    case '.in-interface': return `iifname ${op}${q(arg.replace(/\+$/, '*'))}`;
+    case '.out-interface': return `oifname ${op}${q(arg.replace(/\+$/, '*'))}`;
+    case '.protocol': return `meta l4proto ${op}${arg}`;
+    case 'conntrack.ctstate':
+    case 'state.state': {
+      const states = arg.toLowerCase().split(',');
+      const nat = states.filter((x) => x === 'snat' || x === 'dnat');
+      const plain = states.filter((x) => x !== 'snat' && x !== 'dnat');
+      const parts = [plain.length ? `ct state ${op}${plain.join(',')}` : '', nat.length ? `ct status ${op}${nat.join(',')}` : ''].filter(Boolean);
+      return parts.join(' ');
+    }
+    case 'conntrack.ctstatus': return `ct status ${op}${arg.toLowerCase()}`;
+    case 'tcp.dport': case 'tcp.destination-port': case 'udp.dport': case 'udp.destination-port':
+    case 'tcp.sport': case 'tcp.source-port': case 'udp.sport': case 'udp.source-port':
+      return `${module} ${opt.name.startsWith('d') ? 'dport' : 'sport'} ${op}${ports(arg)}`;
+    case 'multiport.dports': case 'multiport.destination-ports':
+    case 'multiport.sports': case 'multiport.source-ports':
+      return `${protocol ?? 'th'} ${opt.name.startsWith('d') ? 'dport' : 'sport'} ${op}${list(arg)}`;
+    case 'comment.comment': return `comment ${q(arg)}`;
+    case 'set.match-set': {
+      const dirs = (opt.args[1]?.text ?? 'src').split(',');
+      const fields = dirs.map((d) => `${fam} ${d === 'dst' ? 'daddr' : 'saddr'}`);
+      return `${fields.join(' . ')} ${op}@${arg}`;
+    }
+    case 'mark.mark': case 'connmark.mark': {
+      const [value, mask] = arg.split('/');
+      const key = module === 'mark' ? 'meta mark' : 'ct mark';
+      return mask ? `${key} & ${mask} ${opt.negated ? '!=' : '=='} ${value}` : `${key} ${op}${value}`;
+    }
+    case 'LOG.log-prefix': return `log prefix ${q(arg)}`;
+    case 'SNAT.to-source': return `snat ${fam} to ${arg}`;
+    case 'DNAT.to-destination': return `dnat ${fam} to ${arg}`;
+    case 'REDIRECT.to-ports': return `redirect to :${ports(arg)}`;
+    case 'CT.zone': return `ct zone set ${arg}`;
+    case 'CT.helper': return `ct helper set ${q(arg)}`;
+    case 'icmp.icmp-type': return `icmp type ${op}${arg}`;
+    case 'icmp6.icmpv6-type': return `icmpv6 type ${op}${arg}`;
+    case 'physdev.physdev-in': return `iifname ${op}${q(arg.replace(/\+$/, '*'))}   (in a bridge-family table)`;
+    case 'physdev.physdev-out': return `oifname ${op}${q(arg.replace(/\+$/, '*'))}   (in a bridge-family table)`;
+    default: return undefined;
+  }
+}
+
+function optionHover(dialect: Dialect, opt: OptionNode, owner: ModuleSpec | undefined, range: Range, pos: Position, protocol?: string): HoverResult | undefined {
   const core = !owner ? coreOption(dialect, opt.flag.text) : undefined;
   if (core) {
     let md = `**${opt.flag.text}** ${opt.flag.text.startsWith('--') ? '' : `(--${core.name})`}\n\n${core.description}`;
     if (core.negatable) md += `\n\nNegate with ${code(`! ${opt.flag.text}`)}.`;
     const nft = CORE_OPTION_NFT[core.name];
     if (nft) md += nftLine(nft);
+    const here = concreteNft(dialect, undefined, opt, protocol);
+    if (here) md += `\n\nThis rule: ${code(here)}`;
     return { markdown: md, range };
   }
   const spec = owner ?? modulesWithOption(dialect, opt.name)[0];
@@ -62,6 +119,8 @@ function optionHover(dialect: Dialect, opt: OptionNode, owner: ModuleSpec | unde
   if (o.negatable) md += `\n\nNegate with ${code(`! --${o.name}`)}.`;
   const nft = OPTION_NFT[`${spec.name}.${o.name}`] ?? OPTION_NFT[`${spec.name}.${opt.name}`] ?? spec.nft;
   if (nft) md += nftLine(nft);
+  const here = concreteNft(dialect, spec.name, opt, protocol);
+  if (here) md += `\n\nThis rule: ${code(here)}`;
   // Hovering a conntrack state value explains the state.
   if (o.name === 'ctstate' || o.name === 'state') {
     const arg = opt.args.find((a) => rangeContains(a.range, pos));
@@ -155,7 +214,8 @@ function commandHover(file: IptablesFile, table: string, c: Command, names: read
     return { markdown: `Rule counters: ${rule.counters.packets} packets, ${rule.counters.bytes} bytes.${nftLine(`counter packets ${rule.counters.packets} bytes ${rule.counters.bytes}`)}`, range: rule.counters.range };
   }
   const core = optionAt(rule.options, pos);
-  if (core) return optionHover(file.dialect, core, undefined, core.flag.range, pos);
+  const protocol = rule.options.find((o) => o.name === 'protocol')?.args[0]?.text;
+  if (core) return optionHover(file.dialect, core, undefined, core.flag.range, pos, protocol);
   for (const m of rule.matches) {
     if (!rangeContains(m.range, pos) && !m.options.some((o) => rangeContains(o.range, pos))) continue;
     const spec = matchSpec(file.dialect, m, rule);
@@ -163,7 +223,7 @@ function commandHover(file: IptablesFile, table: string, c: Command, names: read
       return spec ? moduleHover(spec, m.name.range) : { markdown: `**${m.name.text}** — match module not known to Netfilter Lens.`, range: m.name.range };
     }
     const opt = optionAt(m.options, pos);
-    if (opt) return optionHover(file.dialect, opt, spec, opt.flag.range, pos);
+    if (opt) return optionHover(file.dialect, opt, spec, opt.flag.range, pos, protocol);
   }
   if (rule.target && rangeContains(rule.target.range, pos)) return targetHover(file, table, rule.target, names, pos);
   if (rule.target && rule.target.options.some((o) => rangeContains(o.range, pos))) return targetHover(file, table, rule.target, names, pos);

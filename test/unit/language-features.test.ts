@@ -95,6 +95,19 @@ describe('language: iptables navigation, hover, completion', () => {
     assert.match(hover('-A INPUT', 1), /Append a rule/);
   });
 
+  it('shows the nft form of the option as written in this rule', () => {
+    const hover = (needle: string, offset = 2) => iptablesHover(a.iptables!, a.names, at(IPT, needle, offset))?.markdown ?? '';
+    assert.match(hover('--ctstate'), /This rule: `ct state new,established`/);
+    assert.match(hover('-s 10', 1), /This rule: `ip saddr 10\.0\.0\.0\/8`/);
+    assert.match(hover('--dport'), /This rule: `tcp dport 22`/);
+    assert.match(hover('--match-set'), /This rule: `ip saddr @blocked`/);
+    assert.match(hover('--log-prefix'), /This rule: `log prefix "in: "`/);
+    const router = readFileSync(join(__dirname, '..', '..', 'samples', 'network-node', 'qrouter-5d1e2c3a.iptables-save'), 'utf8');
+    const r = analyzeDocument('iptables-save', router);
+    assert.match(iptablesHover(r.iptables!, r.names, at(router, '! --ctstate DNAT', 4))!.markdown, /This rule: `ct status != dnat`/);
+    assert.match(iptablesHover(r.iptables!, r.names, at(router, '! -o qg-', 3))!.markdown, /This rule: `oifname != "qg-7f3a9c21-4b"`/);
+  });
+
   it('hovers from the cursor line alone exactly as from the whole file', () => {
     const lines = IPT.split('\n');
     let compared = 0;
