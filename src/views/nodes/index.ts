@@ -93,7 +93,8 @@ function hostInteraction(secrets: Secrets, trustedKeysFile: string, log: vscode.
   };
 }
 
-export function registerNodesView(context: vscode.ExtensionContext): void {
+/** Registers everything; returns the model and tree so a test (or an extension API) can reach them. */
+export function registerNodesView(context: vscode.ExtensionContext): { model: NodesModel; tree: NodesTreeProvider } {
   const log = vscode.window.createOutputChannel('Netfilter Lens: Nodes', { log: true });
   const trustedKeysFile = join(context.globalStorageUri.fsPath, 'known_hosts');
   const config = () => vscode.workspace.getConfiguration(SETTING);
@@ -327,4 +328,5 @@ export function registerNodesView(context: vscode.ExtensionContext): void {
     }),
     { dispose: () => void model.dispose() },
   );
+  return { model, tree };
 }
