@@ -2,10 +2,13 @@ import { strict as assert } from 'node:assert';
 import { analyzeNft } from '../../src/convert/nft/analysis';
 import { parseNft } from '../../src/convert/nft/index';
 
-function check(text: string, files: Record<string, string> = {}): { code: string; line: number; message: string }[] {
+/** Findings as code/line/message; hints (unused chains) only when asked, so the other checks read alone. */
+function check(text: string, files: Record<string, string> = {}, hints = false): { code: string; line: number; message: string }[] {
   const parsed = parseNft(text, { fileName: '/etc/nft/main.nft', readFile: (p) => files[p] });
   assert.deepEqual(parsed.diagnostics.filter((d) => d.severity === 'error'), [], 'test input must parse');
-  return analyzeNft(parsed.file, { includes: parsed.includes }).map((d) => ({ code: d.code, line: d.range.start.line + 1, message: d.message }));
+  return analyzeNft(parsed.file, { includes: parsed.includes })
+    .filter((d) => hints || d.severity !== 'hint')
+    .map((d) => ({ code: d.code, line: d.range.start.line + 1, message: d.message }));
 }
 
 const codes = (text: string) => check(text).map((d) => d.code);
@@ -126,6 +129,18 @@ add element inet t v4 { fe80::1 }
   it('warns about names nft reads as keywords', () => {
     const d = check(`table inet t {\n\tchain counter {\n\t}\n\tset ip { type ipv4_addr; }\n\tchain input {\n\t}\n}\n`);
     assert.deepEqual(d.map((x) => [x.code, x.line]), [['nft-keyword-name', 2], ['nft-keyword-name', 4]]);
+  });
+
+  it('warns about rules after a rule that always ends the chain', () => {
+    const d = check(`table ip t {\n\tchain input {\n\t\ttype filter hook input priority 0;\n\t\ttcp dport 22 accept\n\t\tcounter log prefix "x" drop\n\t\tip saddr 10.0.0.1 accept\n\t}\n}\n`);
+    assert.deepEqual(d.map((x) => [x.code, x.line]), [['nft-unreachable-rule', 6]]);
+    assert.deepEqual(codes(`table ip t {\n\tchain input {\n\t\ttype filter hook input priority 0;\n\t\tlimit rate 10/second accept\n\t\tdrop\n\t}\n}\n`), []);
+  });
+
+  it('hints at regular chains nothing jumps to', () => {
+    const d = check(`table ip t {\n\tchain input {\n\t\ttype filter hook input priority 0;\n\t\ttcp dport vmap { 22 : jump ssh }\n\t}\n\tchain ssh {\n\t}\n\tchain orphan {\n\t}\n}\n`, {}, true);
+    assert.deepEqual(d.map((x) => [x.code, x.line, x.message]), [['nft-unused-chain', 8, "chain 'orphan' is never the target of a jump, goto or verdict map"]]);
+    assert.deepEqual(check(`define c = orphan\ntable ip t {\n\tchain input {\n\t\ttype filter hook input priority 0;\n\t\tjump $c\n\t}\n\tchain orphan {\n\t}\n}\n`, {}, true), []);
   });
 
   it('does not check references of tables that only the running ruleset declares', () => {

@@ -257,6 +257,8 @@ class Analyzer {
       }
     };
     for (const r of t.rules) visitRule(r);
+    this.checkReachability(t);
+    this.checkUnusedChains(t);
     for (const list of t.sets.values()) {
       for (const s of list) {
         for (const el of s.elements ?? []) this.checkRefs(el, t, where, chainExists, setExists);
@@ -271,6 +273,44 @@ class Analyzer {
       }
       for (const el of cmd.elements) this.checkRefs(el, t, where, chainExists, setExists);
       this.checkElements(decl, cmd.elements);
+    }
+  }
+
+  /** A rule after one that always ends the chain (`counter drop`, `accept`, `goto x`) is never evaluated. */
+  private checkReachability(t: TableModel): void {
+    for (const list of t.chains.values()) {
+      for (const chain of list) {
+        const rules = chain.rules.filter((r): r is Rule => r.kind === 'rule' && r.disabled === undefined);
+        const stop = rules.findIndex(isUnconditionalEnd);
+        const next = stop >= 0 ? rules[stop + 1] : undefined;
+        if (next) {
+          this.report('nft-unreachable-rule', 'warning', next.range, `never reached: the rule before always ends chain '${chain.name}'`, rules[stop]!.range ? [{ message: 'this rule ends the chain', range: rules[stop]!.range! }] : undefined);
+        }
+      }
+    }
+  }
+
+  /** A regular chain nothing jumps to (hint): with `jump $var` anywhere in the table, nothing can be said. */
+  private checkUnusedChains(t: TableModel): void {
+    const used = new Set<string>();
+    let dynamic = false;
+    const onExpr = (e: Expr) =>
+      walkExpr(e, (x) => {
+        if (x.kind === 'verdict' && x.chain?.kind === 'literal') used.add(x.chain.text);
+        if (x.kind === 'verdict' && x.chain?.kind === 'variable') dynamic = true;
+      });
+    const onVerdict = (v: Extract<Stmt, { kind: 'verdict' }>) => {
+      if (v.chain?.kind === 'literal') used.add(v.chain.text);
+      else if (v.chain) dynamic = true;
+    };
+    for (const r of t.rules) for (const st of r.stmts) this.forStmt(st, onExpr, onVerdict);
+    for (const list of t.sets.values()) for (const decl of list) for (const el of decl.elements ?? []) onExpr(el);
+    for (const cmd of t.elementCommands) for (const el of cmd.elements) onExpr(el);
+    if (dynamic) return;
+    for (const [name, list] of t.chains) {
+      if (used.has(name) || list.some((c) => c.base)) continue;
+      const first = list[0]!;
+      this.report('nft-unused-chain', 'hint', first.range, `chain '${name}' is never the target of a jump, goto or verdict map`);
     }
   }
 
@@ -376,6 +416,17 @@ class Analyzer {
     if (a.value) onExpr(a.value);
     if (a.stmt) this.forStmt(a.stmt, onExpr, onVerdict);
   }
+}
+
+/** Statements that neither test nor end anything: what may come before the verdict of an unconditional rule. */
+const PASSIVE_STMTS = new Set(['counter', 'log', 'notrack', 'last']);
+
+function isUnconditionalEnd(r: Rule): boolean {
+  if (!r.stmts.length) return false;
+  const last = r.stmts[r.stmts.length - 1]!;
+  const ends = (last.kind === 'verdict' && (last.verdict === 'accept' || last.verdict === 'drop' || last.verdict === 'return' || last.verdict === 'goto')) || (last.kind === 'keyword' && last.keyword === 'reject');
+  if (!ends) return false;
+  return r.stmts.slice(0, -1).every((s) => (s.kind === 'keyword' && PASSIVE_STMTS.has(s.keyword) && !s.args.some((a) => a.key === 'name')) || s.kind === 'assign');
 }
 
 /** Every expression node below `e` (element options and nested statements included). */

@@ -25,6 +25,8 @@ export const NFT_CODES = {
   'nft-duplicate-set': 'A set or map declared twice in one table with different types or kinds, or created when it exists.',
   'nft-duplicate-object': 'A table, flowtable or stateful object created when it exists, or declared twice with different contents.',
   'nft-duplicate-define': 'A variable defined twice (use redefine).',
+  'nft-unreachable-rule': 'A rule after one that always ends its chain (`counter drop`, `accept`, `goto x`): it is never evaluated.',
+  'nft-unused-chain': 'A regular chain that no jump, goto or verdict map refers to (hint).',
   'nft-keyword-name': 'A table, chain, set or object named like an nft keyword (`chain counter`): nft reads the keyword and rejects the line.',
   'nft-set-type-mismatch': 'A set/map element whose value does not fit the declared type (e.g. an IPv6 address in an ipv4_addr set).',
   'nft-type-mismatch': 'A constant compared with a selector it cannot match (an IPv6 address for ip saddr, an address for tcp dport).',
