@@ -46,20 +46,28 @@ try {
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
   const measure = (cmd, args) => {
     const times = [];
+    const cpu = [];
     const rss = [];
     let status;
     for (let i = 0; i < runs; i++) {
       const t0 = process.hrtime.bigint();
       const r = timeBin
-        ? spawnSync(timeBin, ['-f', '%M', '-o', join(tmp, 'rss'), cmd, ...args], { stdio: ['ignore', 'ignore', 'ignore'] })
+        ? spawnSync(timeBin, ['-f', '%M %U %S', '-o', join(tmp, 'rss'), cmd, ...args], { stdio: ['ignore', 'ignore', 'ignore'] })
         : spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'] });
       times.push(Number(process.hrtime.bigint() - t0) / 1e6);
       status = r.status;
-      if (timeBin) rss.push(Number(spawnSync('tail', ['-1', join(tmp, 'rss')], { encoding: 'utf8' }).stdout.trim()) / 1024);
+      if (timeBin) {
+        const [kb, user, sys] = spawnSync('tail', ['-1', join(tmp, 'rss')], { encoding: 'utf8' }).stdout.trim().split(/\s+/).map(Number);
+        rss.push(kb / 1024);
+        cpu.push((user + sys) * 1000);
+      }
     }
-    return { median: median(times), min: Math.min(...times), rss: rss.length ? Math.max(...rss) : undefined, status };
+    return { median: median(times), min: Math.min(...times), cpu: cpu.length ? median(cpu) : undefined, rss: rss.length ? Math.max(...rss) : undefined, status };
   };
-  const fmt = (m) => `median ${m.median.toFixed(0)} ms (min ${m.min.toFixed(0)}), peak RSS ${m.rss === undefined ? '?' : m.rss.toFixed(0) + ' MB'}, exit ${m.status}`;
+  const fmt = (m) =>
+    `wall median ${m.median.toFixed(0)} ms (min ${m.min.toFixed(0)}), CPU median ${m.cpu === undefined ? '?' : m.cpu.toFixed(0) + ' ms'}, peak RSS ${m.rss === undefined ? '?' : m.rss.toFixed(0) + ' MB'}, exit ${m.status}`;
+  const load = spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.split(' ')[0];
+  console.log(`machine load average: ${load} on ${(await import('node:os')).cpus().length} CPUs (wall times depend on it; CPU times less so)`);
 
   const ours = measure(process.execPath, ['dist/cli.js', 'iptables-restore-translate', '-f', big]);
   console.log(`nflens iptables-restore-translate:  ${fmt(ours)}`);
@@ -67,7 +75,7 @@ try {
   if (refBin) {
     const ref = measure(refBin, ['-f', big]);
     console.log(`system iptables-restore-translate:  ${fmt(ref)}`);
-    console.log(`ratio (reference median / nflens median): ${(ref.median / ours.median).toFixed(2)}x  (target ≥ 3x, peak RSS < 300 MB)`);
+    console.log(`ratio of wall medians (reference / nflens): ${(ref.median / ours.median).toFixed(2)}x; of CPU medians: ${ref.cpu && ours.cpu ? (ref.cpu / ours.cpu).toFixed(2) + 'x' : '?'}  (target ≥ 3x faster, peak RSS < 300 MB)`);
   } else console.log('system iptables-restore-translate: not installed, no ratio');
 
   // In-process editor path: parse + convert + print (ruleset style), warm, several runs.
