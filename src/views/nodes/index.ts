@@ -247,6 +247,21 @@ export function registerNodesView(context: vscode.ExtensionContext): { model: No
     await vscode.commands.executeCommand('vscode.diff', left, right, `${name(left)} ↔ ${name(right)} (${RULESET_SOURCES[node.source].label})`);
   };
 
+  /** The converter's side-by-side view, with the namespace's other family and its ipsets attached. */
+  const convertNode = async (node?: NodeItem) => {
+    if (node?.type !== 'ruleset') return;
+    try {
+      const all = await model.rulesets(node.hostId, node.namespace);
+      const has = (s: RulesetSource) => (all.rulesets.get(s)?.text.trim() ?? '') !== '';
+      const sources: RulesetSource[] = [node.source, ...(['iptables', 'ip6tables', 'ipset'] as const).filter((s) => s !== node.source && has(s))];
+      const uris = sources.map((s) => remoteUri(node.hostId, node.namespace, s));
+      if (!(await vscode.commands.getCommands(true)).includes('netfilterLens.convert')) throw new Error('the converter is not available');
+      await vscode.commands.executeCommand('netfilterLens.convert', uris[0], uris);
+    } catch (err) {
+      reportError(err, 'convert');
+    }
+  };
+
   const hostsSetting = () => [...(config().get<unknown[]>('hosts') ?? [])];
   const updateHosts = (hosts: unknown[]) => config().update('hosts', hosts, vscode.ConfigurationTarget.Global);
 
@@ -312,6 +327,7 @@ export function registerNodesView(context: vscode.ExtensionContext): { model: No
     }),
     vscode.commands.registerCommand('netfilterLens.nodes.saveSnapshot', saveSnapshot),
     vscode.commands.registerCommand('netfilterLens.nodes.compare', compare),
+    vscode.commands.registerCommand('netfilterLens.nodes.convert', convertNode),
     vscode.commands.registerCommand('netfilterLens.nodes.addHost', addHost),
     vscode.commands.registerCommand('netfilterLens.nodes.removeHost', removeHost),
     vscode.commands.registerCommand('netfilterLens.nodes.filter', setFilter),
