@@ -188,14 +188,32 @@ function checkHooks(rule: Rule, table: string, chain: string, dialect: Dialect, 
   if (t && hooks && !wrongTable && !hooks.includes(chain)) out.push(d(t.name.range, 'error', 'not-allowed-in-chain', `${t.name.text} only works in ${hooks.join(', ')}, not in ${chain}`));
 }
 
-/** `REJECT --reject-with tcp-reset` is refused without a TCP protocol match. */
+const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite', '6', '17', '132', '33', '136']);
+
+/** A NAT address with a port: `1.2.3.4:80`, `1.2.3.4-1.2.3.9:1-9`, `[fd00::1]:80`. */
+function natHasPort(arg: string): boolean {
+  if (arg.startsWith('[')) return /\]:/.test(arg);
+  return !arg.includes('::') && (arg.match(/:/g) ?? []).length === 1;
+}
+
+/** Options the kernel refuses without the right protocol match (`tcp-reset`, NAT ports). */
 function checkProtocolNeeds(rule: Rule, out: Diagnostic[]): void {
   const t = rule.target;
-  if (!t || t.name.text !== 'REJECT') return;
-  const withOpt = t.options.find((o) => o.name === 'reject-with');
-  if (!withOpt || withOpt.args[0]?.text !== 'tcp-reset') return;
+  if (!t) return;
   const proto = rule.options.find((o) => o.name === 'protocol');
-  if (!proto || proto.negated || proto.args[0]?.text.toLowerCase() !== 'tcp') out.push(d(withOpt.flag.range, 'error', 'needs-protocol', '--reject-with tcp-reset needs -p tcp'));
+  const protoName = proto && !proto.negated ? proto.args[0]?.text.toLowerCase() : undefined;
+  if (t.name.text === 'REJECT') {
+    const withOpt = t.options.find((o) => o.name === 'reject-with');
+    if (withOpt?.args[0]?.text === 'tcp-reset' && protoName !== 'tcp' && protoName !== '6') out.push(d(withOpt.flag.range, 'error', 'needs-protocol', '--reject-with tcp-reset needs -p tcp'));
+    return;
+  }
+  if (!['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT'].includes(t.name.text)) return;
+  for (const o of t.options) {
+    const arg = o.args[0]?.text;
+    if (!arg) continue;
+    const withPort = o.name === 'to-ports' || ((o.name === 'to-destination' || o.name === 'to-source' || o.name === 'to') && natHasPort(arg));
+    if (withPort && !(protoName && PORT_PROTOCOLS.has(protoName))) out.push(d(o.flag.range, 'error', 'needs-protocol', `${o.flag.text} with a port needs -p tcp, udp, sctp or dccp`));
+  }
 }
 
 function isUnconditional(rule: Rule): boolean {

@@ -41,7 +41,7 @@ export const IPTABLES_CODES = {
   'invalid-port': 'A port or port range literal is out of range or malformed.',
   'target-not-allowed-in-table': 'The target only works in other tables (e.g. DNAT outside nat).',
   'not-allowed-in-chain': 'The match or target only works in some built-in chains (e.g. -m owner in OUTPUT/POSTROUTING, DNAT in PREROUTING/OUTPUT).',
-  'needs-protocol': 'The option needs a protocol match first (e.g. REJECT --reject-with tcp-reset without -p tcp).',
+  'needs-protocol': 'The option needs a protocol match first (REJECT --reject-with tcp-reset without -p tcp, NAT to a port without -p tcp/udp/sctp/dccp).',
 } as const;
 
 export type IptablesCode = keyof typeof IPTABLES_CODES;
