@@ -113,6 +113,13 @@ describe('translators', () => {
     assert.deepEqual(body('-A OUTPUT -d 10.0.0.1 -j ACCEPT', 'arptables'), ['arp htype 1 arp hlen 6 arp plen 4 arp daddr ip 10.0.0.1 counter accept']);
   });
 
+  it('ebtables --among-src: a MAC set, or MAC . IP pairs (approximated for ARP and non-IPv4 frames)', () => {
+    assert.deepEqual(body('-t nat -A M -i tap1 --among-src fa:16:3e:11:22:33,fa:16:3e:11:22:34 -j RETURN', 'ebtables'), ['iifname "tap1" ether saddr { fa:16:3e:11:22:33, fa:16:3e:11:22:34 } counter return']);
+    const pairs = tx('-t nat -A M --among-src fa:16:3e:11:22:33=10.0.0.5 -j RETURN', 'ebtables');
+    assert.equal(pairs.outcome, 'approximated');
+    assert.match(pairs.lines[0]!, /ether saddr \. ip saddr \{ fa:16:3e:11:22:33 \. 10\.0\.0\.5 \} counter return/);
+  });
+
   it('file mode: a jump to an undeclared chain is unsupported; declared chains of any length work', () => {
     const r = convertFiles([{ file: parseIptablesSave('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j NOWHERE\nCOMMIT\n') }]);
     assert.equal(r.rules[0]!.outcome, 'unsupported');

@@ -7,7 +7,7 @@ import type { MatchTranslator, TargetTranslator } from './context';
 import { comment } from './matches/comment';
 import { connlimit } from './matches/connlimit';
 import { conntrack, state } from './matches/conntrack';
-import { ebArp, ebIp, ebIp6, ebLimit, ebLog, ebNflog, ebVlan } from './matches/ebtables';
+import { ebAmong, ebArp, ebIp, ebIp6, ebLimit, ebLog, ebNflog, ebVlan } from './matches/ebtables';
 import { hashlimit } from './matches/hashlimit';
 import { icmp, icmp6 } from './matches/icmp';
 import { limit } from './matches/limit';
@@ -35,7 +35,7 @@ const MATCHES: MatchTranslator[] = [
   simple.mh, simple.ttl, simple.hl, simple.helper, simple.iprange, simple.length, simple.owner, simple.pkttype,
   simple.policy, simple.quota, simple.rpfilter, simple.socket, simple.statistic, simple.tcpmss, simple.realm,
   // ebtables (bridge family) translators come after the generic ones of the same name
-  ebIp, ebIp6, ebVlan, ebLog, ebNflog, ebLimit, ebArp, ebMark,
+  ebIp, ebIp6, ebVlan, ebLog, ebNflog, ebLimit, ebArp, ebMark, ebAmong,
 ];
 
 const TARGETS: TargetTranslator[] = [

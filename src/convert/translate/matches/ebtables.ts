@@ -267,3 +267,44 @@ export const ebArp: MatchTranslator = {
     return out;
   },
 };
+
+/**
+ * ebtables --among-src/--among-dst MAC[=IP],...: an anonymous set of MACs, or of MAC . IP
+ * pairs (the IP is compared only for IPv4 ARP/IP frames in ebtables; nft needs it present).
+ */
+export const ebAmong: MatchTranslator = {
+  names: ['among'],
+  families: ['bridge'],
+  translate(m, ctx) {
+    const o = new ModuleOptions('among', m.options, ctx);
+    const src = o.take('among-src');
+    const dst = o.take('among-dst');
+    for (const f of o.takeAll('among-src-file', 'among-dst-file')) ctx.unsupported(f.range, 'unsupported-option', `${f.flag.text}: the converter does not read the list file; paste its content with --among-src/--among-dst`);
+    o.done();
+    const out: Stmt[] = [];
+    for (const [opt, dir] of [[src, 'saddr'], [dst, 'daddr']] as const) {
+      if (!opt) continue;
+      const macs: string[] = [];
+      const pairs: string[] = [];
+      for (const item of arg(opt).split(',').filter(Boolean)) {
+        const [mac, ip] = item.split('=');
+        const mv = parseMac(mac ?? '');
+        if (!mv) return bad(opt, ctx, 'a list of MAC[=IP] addresses');
+        if (ip !== undefined) {
+          const a = v4(ip);
+          if (a === undefined) return bad(opt, ctx, 'a list of MAC[=IP] addresses');
+          pairs.push(`${formatMac(mv)} . ${a}`);
+        } else macs.push(formatMac(mv));
+      }
+      if (macs.length && pairs.length) {
+        ctx.unsupported(opt.range, 'unsupported-option', `${opt.flag.text} mixes plain MACs and MAC=IP pairs; split it into two rules`);
+        return [];
+      }
+      if (pairs.length) {
+        ctx.approximate(optRange(opt), 'match-option-dropped', `${opt.flag.text} with MAC=IP pairs: ebtables also checks the sender/target address of ARP frames and lets frames without an IPv4 address through on the MAC alone; nft's \`ether ${dir} . ip ${dir}\` matches IPv4 packets only (add an \`arp ${dir} ip\` rule for ARP)`);
+        out.push(raw(`ether ${dir} . ip ${dir} ${neg(opt)}{ ${pairs.join(', ')} }`, optRange(opt)));
+      } else out.push(raw(`ether ${dir} ${neg(opt)}{ ${macs.join(', ')} }`, optRange(opt)));
+    }
+    return out;
+  },
+};

@@ -24,7 +24,6 @@ export const KNOWN_UNSUPPORTED_MATCHES: Record<string, UnsupportedInfo> = {
   srh: { code: 'unsupported-match', message: '-m srh: nft has `srh` selectors (srh flags, srh tag, srh sid[N]); rewrite this rule with them' },
   state_old: { code: 'unsupported-match', message: 'unknown state module' },
   set_list: { code: 'unsupported-match', message: 'unknown' },
-  among: { code: 'unsupported-match', message: 'ebtables --among-src/--among-dst: use an anonymous set `ether saddr { MAC, ... }`, or a concatenation `ether saddr . ip saddr { MAC . IP, ... }` for MAC=IP pairs' },
   stp: { code: 'unsupported-match', message: 'ebtables STP matches have no nft translation; use raw payload tests on the BPDU (@ll,OFFSET,LEN)' },
   '802_3': { code: 'unsupported-match', message: 'ebtables 802.3 matches have no nft translation; use raw payload tests (@ll,OFFSET,LEN)' },
 };
