@@ -95,4 +95,86 @@ describe('ipset parser', () => {
   it('never throws on odd input', () => {
     for (const s of ['', '\n', 'create', 'add', '"', '-exist', '-o', 'swap a', '\u0000\uffff', 'create a list:set\nadd a a,b,c']) assert.equal(parseIpset(s).kind, 'ipset-file');
   });
+
+  it('accepts a broad restore input and what the real ipset save printed after loading it', () => {
+    for (const text of [BROAD_IPSET, BROAD_IPSET_SAVED]) {
+      const f = parseIpset(text);
+      assert.deepEqual([...f.diagnostics, ...analyzeIpset(f)], []);
+    }
+    const saved = parseIpset(BROAD_IPSET_SAVED);
+    const c = saved.commands.find((x) => x.kind === 'add' && x.name.text === 'c' && x.element?.text.includes('icmp')) as IpsetEntryCommand;
+    assert.deepEqual(c.element!.parts.map((p) => [p.dimension, p.protocol]), [['ip', undefined], ['port', 'icmp']]);
+  });
 });
+
+/** Restore input of most set types (hash:mac, hash:ip,mark and hash:net,port,net need modules this kernel lacks). */
+const BROAD_IPSET = `create a hash:ip family inet hashsize 1024 maxelem 65536 timeout 300 counters comment
+add a 10.0.0.1 timeout 60 packets 5 bytes 300 comment "web server"
+create b hash:net family inet6 hashsize 64 maxelem 1000
+add b fd00::/64
+add b fd00:1::/48 nomatch
+create c hash:ip,port family inet
+add c 10.0.0.2,tcp:80
+add c 10.0.0.3,udp:53
+add c 10.0.0.4,icmp:ping
+create d hash:net,iface family inet
+add d 10.0.0.0/8,eth0
+add d 192.168.0.0/16,physdev:tap1
+create e bitmap:port range 1-1024
+add e 22
+add e 80-90
+create f list:set size 8
+add f a
+add f c before a
+create g hash:mac
+add g 00:11:22:33:44:55
+create h hash:ip,mark family inet markmask 0xff
+add h 10.0.0.9,0x3
+create i bitmap:ip range 10.1.0.0/24
+add i 10.1.0.7
+create j bitmap:ip,mac range 10.2.0.0-10.2.0.255
+add j 10.2.0.1,00:11:22:33:44:55
+add j 10.2.0.2
+create k hash:net,port,net family inet
+add k 10.0.0.0/24,tcp:443,10.1.0.0/24
+create l hash:ip family inet skbinfo
+add l 10.0.0.1 skbmark 0x10/0xff skbprio 1:10 skbqueue 2
+`;
+
+/** `ipset save` (v7.17) after `ipset restore` of BROAD_IPSET without the unsupported types. */
+const BROAD_IPSET_SAVED = `create a hash:ip family inet hashsize 1024 maxelem 65536 timeout 300 counters comment bucketsize 12 initval 0xe930a787
+add a 10.0.0.1 timeout 59 packets 5 bytes 300 comment "web server"
+create b hash:net family inet6 hashsize 64 maxelem 1000 bucketsize 12 initval 0x222ffa18
+add b fd00::/64
+add b fd00:1::/48 nomatch
+create c hash:ip,port family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x1ed3aabe
+add c 10.0.0.2,tcp:80
+add c 10.0.0.3,udp:53
+add c 10.0.0.4,icmp:echo-request
+create d hash:net,iface family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x5009895b
+add d 192.168.0.0/16,physdev:tap1
+add d 10.0.0.0/8,eth0
+create e bitmap:port range 1-1024
+add e 22
+add e 80
+add e 81
+add e 82
+add e 83
+add e 84
+add e 85
+add e 86
+add e 87
+add e 88
+add e 89
+add e 90
+create i bitmap:ip range 10.1.0.0-10.1.0.255
+add i 10.1.0.7
+create j bitmap:ip,mac range 10.2.0.0-10.2.0.255
+add j 10.2.0.1,00:11:22:33:44:55
+add j 10.2.0.2
+create l hash:ip family inet hashsize 1024 maxelem 65536 skbinfo bucketsize 12 initval 0x2dd1990c
+add l 10.0.0.1 skbmark 0x10/0xff skbprio 1:10 skbqueue 2
+create f list:set size 8
+add f c
+add f a
+`;
