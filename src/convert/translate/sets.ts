@@ -3,7 +3,7 @@
  * each ipset type, and the selectors a `-m set` match uses for each dimension.
  */
 import type { Range } from '../ast/common';
-import type { Expr, SetDecl } from '../ast/nft';
+import type { Arg, Expr, SetDecl } from '../ast/nft';
 import { lit } from './nft-build';
 import type { IpsetFile } from '../ipset/ast';
 
@@ -124,8 +124,18 @@ export function setDeclOf(info: IpsetInfo, origin?: Range): { decl?: SetDecl; pr
       continue;
     }
     const el = elementOf(e.parts, dims, bitmapPort);
-    if (el) elements.push(el);
-    else problems.push(`element '${e.parts.join(',')}' cannot be written as an nft element`);
+    if (!el) {
+      problems.push(`element '${e.parts.join(',')}' cannot be written as an nft element`);
+      continue;
+    }
+    const opts: Arg[] = [];
+    for (const o of e.options) {
+      const [k, v] = o.split(' ', 2);
+      if (k === 'timeout' && v !== undefined && v !== '0') opts.push({ key: 'timeout', value: lit(`${v}s`) });
+      else if (k === 'comment' && v !== undefined) opts.push({ key: 'comment', value: lit(v.replace(/^"|"$/g, '').replace(/"/g, "'"), true) });
+      else if (k !== 'timeout' && k !== 'packets' && k !== 'bytes') problems.push(`element option '${o}' has no nft counterpart and was dropped`);
+    }
+    elements.push(opts.length ? { kind: 'elem', value: el, options: opts } : el);
   }
   if (dropped) problems.push(`${dropped} nomatch element(s) dropped: nft sets have no exception elements`);
   const flags: string[] = [];
