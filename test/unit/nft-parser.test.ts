@@ -184,6 +184,41 @@ describe('nft parser', () => {
     });
   });
 
+  it('leaves no node without a range', () => {
+    const text = [
+      'define lan = { 10.0.0.0/8, 192.168.0.0/16 }',
+      'table inet t {',
+      '\tset s { typeof ip saddr . tcp dport; flags interval; elements = { 10.0.0.1 . 22 timeout 1h counter : 1, * : 2 } }',
+      '\tchain c {',
+      '\t\ttype filter hook input priority filter - 5; policy drop;',
+      '\t\tfib saddr . iif oif missing drop',
+      '\t\tmeta mark set numgen inc mod 2 offset 1 ct count over 2 log flags tcp sequence,options',
+      '\t\treject with icmp type host-unreachable',
+      '\t\tsnat to ip saddr map { 10.0.0.1 : 1.2.3.4 } random,persistent',
+      '\t\tiifname vmap { "lo" : accept, $lan : jump d } comment "x"',
+      '\t\tadd @s { ip saddr . tcp dport limit rate 1/second }',
+      '\t\tjump { accept }',
+      '\t}',
+      '\tchain d {',
+      '\t}',
+      '}',
+      'add rule inet t c tcp dport 22 accept',
+      '',
+    ].join('\n');
+    const missing: string[] = [];
+    const walk = (x: unknown, path: string): void => {
+      if (Array.isArray(x)) return x.forEach((y, i) => walk(y, `${path}[${i}]`));
+      if (!x || typeof x !== 'object') return;
+      const o = x as Record<string, unknown>;
+      if ('start' in o && 'end' in o) return;
+      const node = typeof o.kind === 'string' || 'key' in o || 'stmt' in o || (path.endsWith(']') && 'value' in o);
+      if (node && !o.range) missing.push(path);
+      for (const [k, v] of Object.entries(o)) if (k !== 'range') walk(v, `${path}.${k}`);
+    };
+    walk(parseOk(text), 'file');
+    assert.deepEqual(missing, []);
+  });
+
   describe('fault tolerance', () => {
     it('reports every error with a range and a stable code and resumes at the next line', () => {
       const text = 'table ip t {\n\tchain c {\n\t\ttcp dport 22 frobnicate\n\t\tip saddr\n\t\taccept\n\t\tlog prefix "open\n\t}\n\tbogus line\n}\nwhatever\n';

@@ -1667,7 +1667,8 @@ export class NftParser {
     }
     const args: Arg[] = [];
     const firstFlag = flags[0]!;
-    args.push({ value: flags.length === 1 ? firstFlag : { kind: 'concat', parts: flags } });
+    const flagsRange = this.span(this.toks[this.i - 1 - (flags.length - 1) * 2]!, this.toks[this.i - 1]);
+    args.push({ value: flags.length === 1 ? firstFlag : { kind: 'concat', parts: flags, range: flagsRange }, range: flagsRange });
     const r = this.peek();
     if (this.is(r, T.Word) && !this.isFieldStop(r.image)) {
       this.i++;
