@@ -57,6 +57,10 @@ describe('nft formatter', () => {
     assert.equal(formatNft('table ip t {\n\tflowtable f {\n\t\thook ingress priority 0 # ingress\n\t}\n}\n'), undefined);
   });
 
+  it('reads CRLF files and writes LF', () => {
+    assert.equal(formatNft('# hi\r\ntable ip t {\r\n\tchain c {\r\n\t\taccept # y\r\n\t}\r\n}\r\n'), '# hi\ntable ip t {\n\tchain c {\n\t\taccept # y\n\t}\n}\n');
+  });
+
   it('keeps comment lines inside flowtable and object blocks', () => {
     const text = 'table ip t {\n\tflowtable f {\n\t\t# fast path\n\t\thook ingress priority filter\n\t\tdevices = { "lo" }\n\t\t# end\n\t}\n\n\tct helper h {\n\t\t# ftp\n\t\ttype "ftp" protocol tcp\n\t\t# v4\n\t\tl3proto ip\n\t}\n}\n';
     assert.equal(formatNft(text), text);

@@ -1837,7 +1837,7 @@ function found(t: IToken | undefined): string {
 }
 
 function commentText(image: string): string {
-  const body = image.slice(1);
+  const body = image.slice(1).replace(/\r$/, '');
   return body.startsWith(' ') ? body.slice(1) : body;
 }
 
