@@ -187,6 +187,19 @@ describe('language features in the editor', () => {
     assert.ok(sets.items.some((i) => i.label === 'blocked'));
   });
 
+  it('goes from --match-set to the ipset dump beside the iptables dump', async () => {
+    const doc = await openSample('compute-node/compute-07.iptables-save');
+    const at = positionOf(doc, '--match-set NIPv4', 14);
+    const locations = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', doc.uri, at);
+    assert.equal(locations.length, 1, JSON.stringify(locations));
+    assert.match(locations[0]!.uri.fsPath, /compute-07\.ipset-save$/);
+    const ipset = await vscode.workspace.openTextDocument(locations[0]!.uri);
+    assert.equal(ipset.getText(locations[0]!.range), 'NIPv44a7c2e91-5b3d-4f6e-8a0c-');
+    assert.ok(ipset.lineAt(locations[0]!.range.start.line).text.startsWith('create '));
+    const refs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', doc.uri, at);
+    assert.ok(refs.some((r) => r.uri.fsPath.endsWith('.ipset-save')) && refs.some((r) => r.uri.fsPath.endsWith('.iptables-save')));
+  });
+
   it('folds tables and chains', async () => {
     const doc = await openSample('network-node/qrouter-5d1e2c3a.iptables-save');
     const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', doc.uri);
