@@ -57,6 +57,11 @@ describe('nft formatter', () => {
     assert.equal(formatNft('table ip t {\n\tflowtable f {\n\t\thook ingress priority 0 # ingress\n\t}\n}\n'), undefined);
   });
 
+  it('keeps one blank line where the author separated rules', () => {
+    const text = 'table ip t {\n\tchain c {\n\t\ttcp dport 22 accept\n\n\n\t\t# web\n\t\ttcp dport 80 accept\n\t}\n}\n';
+    assert.equal(formatNft(text), 'table ip t {\n\tchain c {\n\t\ttcp dport 22 accept\n\n\t\t# web\n\t\ttcp dport 80 accept\n\t}\n}\n');
+  });
+
   it('reads CRLF files and writes LF', () => {
     assert.equal(formatNft('# hi\r\ntable ip t {\r\n\tchain c {\r\n\t\taccept # y\r\n\t}\r\n}\r\n'), '# hi\ntable ip t {\n\tchain c {\n\t\taccept # y\n\t}\n}\n');
   });

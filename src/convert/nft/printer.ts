@@ -335,12 +335,15 @@ function printChainBlock(c: Chain, out: Out, indent: string): void {
     out.push(`${i2}${[spec, pol].filter(Boolean).join(' ')}`);
   }
   if (c.flags?.length) out.push(`${i2}flags ${c.flags.join(',')}`);
-  for (const r of c.rules) {
+  c.rules.forEach((r, i) => {
+    // a blank line the author left between two rules stays (one); nft's own listings have none
+    const prev = c.rules[i - 1];
+    if (prev?.range && r.range && r.range.start.line - prev.range.end.line > 1) out.push('');
     const rs = out.line;
     const text = r.kind === 'comment-line' ? printCommentLine(r) : printRuleLine(r);
     for (const l of text.split('\n')) out.push(`${i2}${l}`);
     out.span(r, rs);
-  }
+  });
   out.push(`${indent}}`);
   out.span(c, start);
 }
