@@ -57,7 +57,10 @@ export const time: MatchTranslator = {
       return [];
     }
     if (contiguous) ctx.approximate(contiguous.range, 'match-option-dropped', '--contiguous dropped: nft meta hour ranges do not span midnight');
-    if (kerneltz || localtz) ctx.approximate((kerneltz ?? localtz)!.range, 'match-option-dropped', `${(kerneltz ?? localtz)!.flag.text} dropped: nft evaluates meta hour in the time zone nft had when the ruleset was loaded`);
+    if (!(kerneltz || localtz) && (dstart || dstop || tstart || tstop || wdays)) {
+      // xt_time works in UTC unless --kerneltz; nft converts its times with the local zone at load time
+      ctx.approximate(m.range, 'match-option-dropped', 'iptables -m time uses UTC (no --kerneltz); nft reads meta time/hour/day in the local time zone of the host when the ruleset is loaded: identical only on hosts running in UTC');
+    }
     if (dstart || dstop) {
       const a = dstart ? parseDate(arg(dstart)) : 0;
       const b = dstop ? parseDate(arg(dstop)) : 2147483647;
