@@ -7,7 +7,7 @@ import type { Range } from '../../convert/ast/common';
 import type { FileDiagnostic } from '../../convert/translate/convert';
 import { diagnosticDocPath } from '../../language/diagnostic-links';
 import {
-  ConversionPipeline, DEFAULT_VIEW_OPTIONS, chainDeclarations, describeCounts, siblingIpsetNames, sourceKindOf, viewOptionsFrom, type ViewOptions,
+  ConversionPipeline, DEFAULT_VIEW_OPTIONS, chainDeclarations, isConversionDiagnostic, describeCounts, siblingIpsetNames, sourceKindOf, viewOptionsFrom, type ViewOptions,
 } from './model';
 import { ConversionSession, OUTPUT_SCHEME, sessionIdOf, type RuleLines } from './session';
 
@@ -32,6 +32,27 @@ export function diagnosticDocUri(extensionUri: vscode.Uri, code: string): vscode
   return vscode.Uri.joinPath(extensionUri, path!).with({ fragment: anchor ?? '' });
 }
 
+/** Under the benchmark (NFLENS_BENCH=1) each step's time goes to the console the harness prints. */
+const TRACE = process.env.NFLENS_BENCH === '1';
+
+function timed<T>(log: vscode.LogOutputChannel | undefined, label: string, fn: () => T): T {
+  const t0 = performance.now();
+  const v = fn();
+  const msg = `conversion view: ${label} ${(performance.now() - t0).toFixed(0)} ms`;
+  log?.trace(msg);
+  if (TRACE) console.log(`[bench-trace] ${msg}`);
+  return v;
+}
+
+/** Lines decorated above and below the visible part of the output. */
+const DECORATION_MARGIN = 300;
+
+interface ProblemLine {
+  severity: 'error' | 'warning' | 'information';
+  messages: string[];
+  codes: string[];
+}
+
 function lineRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, 0, r.end.line, Number.MAX_SAFE_INTEGER);
 }
@@ -49,6 +70,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   private readonly converted = new vscode.EventEmitter<ConversionSession>();
   /** Fires after every conversion (the summary panel listens). */
   readonly onDidConvert = this.converted.event;
+  private scrollTimer?: NodeJS.Timeout;
   /** Selections we set ourselves, so the resulting events do not bounce back. */
   private readonly ownSelections = new Map<string, string>();
   private readonly highlight = vscode.window.createTextEditorDecorationType({
@@ -74,11 +96,19 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       this.diagnostics, this.outputChanged, this.lensesChanged, this.converted, this.highlight,
       ...Object.values(this.problemDecorations),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length) this.inputChanged(e.document.uri);
+        if (e.contentChanges.length) this.inputChanged(e.document.uri, e.contentChanges);
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.documentClosed(doc)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorateVisible()),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
+        const s = this.sessionOfOutput(e.textEditor.document.uri);
+        if (!s || this.scrollTimer) return;
+        this.scrollTimer = setTimeout(() => {
+          this.scrollTimer = undefined;
+          this.decorateOutput(e.textEditor, s);
+        }, 100);
+      }),
     );
   }
 
@@ -90,7 +120,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
 
   async setOptions(change: Partial<ViewOptions>): Promise<void> {
     await this.context.workspaceState.update(OPTIONS_KEY, { ...this.options, ...change });
-    await Promise.all([...this.sessions.values()].map((s) => this.refresh(s)));
+    await Promise.all([...this.sessions.values()].map((s) => this.refresh(s, true)));
   }
 
   private savedIpsets(key: string): vscode.Uri[] {
@@ -139,11 +169,29 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       this.sessions.set(session.id, session);
     }
     await this.refresh(session);
-    const doc = await vscode.workspace.openTextDocument(session.outputUri);
+    let doc = await vscode.workspace.openTextDocument(session.outputUri);
+    doc = await this.current(doc, session);
     if (doc.languageId !== 'nft') await vscode.languages.setTextDocumentLanguage(doc, 'nft');
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
     this.decorateVisible();
     return session;
+  }
+
+  /** The output document once VS Code has fetched the session's latest output (an open document updates asynchronously). */
+  private async current(doc: vscode.TextDocument, session: ConversionSession, timeoutMs = 5000): Promise<vscode.TextDocument> {
+    if (doc.getText() === session.output) return doc;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), timeoutMs);
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === session.outputUri.toString() && e.document.getText() === session.output) done();
+      });
+      function done() {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+    });
+    return doc;
   }
 
   /** `NAME.ipset-save` / `NAME.ipset` beside a source dump (as `nflens convert` finds them), when the source has none among its inputs. */
@@ -188,42 +236,43 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   async attachIpset(session: ConversionSession, uri: vscode.Uri): Promise<void> {
     if (!session.ipsets.some((u) => u.toString() === uri.toString())) session.ipsets.push(uri);
     await this.saveIpsets(session);
-    await this.refresh(session);
+    await this.refresh(session, true);
   }
 
   async detachIpsets(session: ConversionSession): Promise<void> {
     session.ipsets.length = 0;
     await this.saveIpsets(session);
-    await this.refresh(session);
+    await this.refresh(session, true);
   }
 
   /** Converts again now and shows the result everywhere. */
-  async refresh(session: ConversionSession): Promise<void> {
+  async refresh(session: ConversionSession, full = false): Promise<void> {
     clearTimeout(this.timers.get(session.id));
     this.timers.delete(session.id);
     try {
-      await session.convert(this.options);
+      await session.convert(this.options, full);
     } catch (e) {
       this.log?.error(`conversion of ${session.sources.map((u) => u.toString()).join(', ')} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
       return;
     }
     if (!this.sessions.has(session.id)) return;
-    this.publishDiagnostics(session);
+    timed(this.log, 'diagnostics', () => this.publishDiagnostics(session));
     this.outputChanged.fire(session.outputUri);
     this.lensesChanged.fire();
-    this.converted.fire(session);
+    timed(this.log, 'summary', () => this.converted.fire(session));
     // The output document changes after VS Code asks for the new content; decorate after that.
     setTimeout(() => this.decorateVisible(), 0);
   }
 
-  private inputChanged(uri: vscode.Uri): void {
+  private inputChanged(uri: vscode.Uri, changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
     if (uri.scheme === OUTPUT_SCHEME) return;
     for (const s of this.sessions.values()) {
       if (!s.involves(uri)) continue;
+      s.noteChange(uri, changes);
       clearTimeout(this.timers.get(s.id));
-      const configured = vscode.workspace.getConfiguration('netfilterLens.convert').get<number>('debounceMs', 250);
-      // A slow conversion waits longer, so typing does not queue conversions.
-      const wait = Math.max(configured, Math.min(2000, s.lastCost));
+      const configured = vscode.workspace.getConfiguration('netfilterLens.convert').get<number>('debounceMs', 150);
+      // A slow (full) conversion waits longer, so typing does not queue conversions.
+      const wait = s.pending === 'full' ? Math.max(configured, Math.min(2000, s.lastFullCost)) : configured;
       this.timers.set(s.id, setTimeout(() => void this.refresh(s), wait));
     }
   }
@@ -246,10 +295,14 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
+    if (TRACE) console.log(`[bench-trace] conversion view: content requested`);
     return this.sessionOfOutput(uri)?.output ?? '# This conversion is closed: run "Netfilter Lens: Convert to nftables" again.\n';
   }
 
   // ------------------------------------------------------------ diagnostics
+
+  /** The vscode.Diagnostic made for each converter diagnostic (a rule splice keeps most of them). */
+  private readonly shown = new WeakMap<object, { outputLine: number; output: vscode.Uri; diagnostic: vscode.Diagnostic }>();
 
   private publishDiagnostics(session: ConversionSession): void {
     const result = session.result;
@@ -259,11 +312,17 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     for (const uri of session.sources) byFile.set(uri.toString(), []);
     for (const d of result.diagnostics) {
       const list = byFile.get(d.file ?? '');
-      if (!list) continue;
+      if (!list || !isConversionDiagnostic(d)) continue;
+      const rule = index.ruleOf(d);
+      const at = rule?.output?.start.line ?? -1;
+      const known = this.shown.get(d);
+      if (known && known.outputLine === at && known.output === session.outputUri) {
+        list.push(known.diagnostic);
+        continue;
+      }
       const out = new vscode.Diagnostic(toVsRange(d.range), d.message, SEVERITY[d.severity]);
       out.source = DIAGNOSTIC_SOURCE;
       out.code = { value: d.code, target: diagnosticDocUri(this.context.extensionUri, d.code) };
-      const rule = index.ruleOf(d);
       if (rule?.output) {
         out.relatedInformation = [new vscode.DiagnosticRelatedInformation(
           new vscode.Location(session.outputUri, lineRange(rule.output)),
@@ -271,6 +330,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
         )];
       }
       list.push(out);
+      this.shown.set(d, { outputLine: at, output: session.outputUri, diagnostic: out });
     }
     for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.parse(file), list);
   }
@@ -286,15 +346,20 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   private decorateVisible(): void {
     for (const editor of vscode.window.visibleTextEditors) {
       const s = this.sessionOfOutput(editor.document.uri);
-      if (s) this.decorateOutput(editor, s);
+      if (s) timed(this.log, 'output decorations', () => this.decorateOutput(editor, s));
     }
   }
 
-  private decorateOutput(editor: vscode.TextEditor, session: ConversionSession): void {
+  /** Problems per output line of a session's latest result (computed once per result). */
+  private readonly problemLines = new WeakMap<object, Map<number, ProblemLine>>();
+
+  private problemsOf(session: ConversionSession): Map<number, ProblemLine> {
     const result = session.result;
     const index = session.index;
-    if (!result || !index) return;
-    const perLine = new Map<number, { severity: 'error' | 'warning' | 'information'; messages: string[]; codes: string[] }>();
+    if (!result || !index) return new Map();
+    const cached = this.problemLines.get(result);
+    if (cached) return cached;
+    const perLine = new Map<number, ProblemLine>();
     const rank = { error: 3, warning: 2, information: 1, hint: 0 } as const;
     for (const d of result.diagnostics) {
       if (d.severity === 'hint') continue;
@@ -309,10 +374,21 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
         if (!entry.codes.includes(d.code)) entry.codes.push(d.code);
       }
     }
+    this.problemLines.set(result, perLine);
+    return perLine;
+  }
+
+  /** Decorates the problems of the visible part of the output (and some lines around it). */
+  private decorateOutput(editor: vscode.TextEditor, session: ConversionSession): void {
+    const perLine = this.problemsOf(session);
     const options: Record<'error' | 'warning' | 'information', vscode.DecorationOptions[]> = { error: [], warning: [], information: [] };
     const lastLine = Math.max(0, editor.document.lineCount - 1);
-    for (const [line, e] of perLine) {
-      if (line > lastLine) continue;
+    const visible = editor.visibleRanges.length ? editor.visibleRanges : [new vscode.Range(0, 0, 100, 0)];
+    const from = Math.max(0, Math.min(...visible.map((r) => r.start.line)) - DECORATION_MARGIN);
+    const to = Math.min(lastLine, Math.max(...visible.map((r) => r.end.line)) + DECORATION_MARGIN);
+    for (let line = from; line <= to; line++) {
+      const e = perLine.get(line);
+      if (!e) continue;
       const end = editor.document.lineAt(line).range.end;
       const hover = new vscode.MarkdownString(e.messages.map((m, i) => `**${e.severity}** ${m.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')}${i === 0 ? ` \`[${e.codes.join(', ')}]\`` : ''}`).join('\n\n'));
       options[e.severity].push({ range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: `  ${e.severity}: ${e.codes.join(', ')}` } } });
@@ -320,16 +396,9 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     for (const k of ['error', 'warning', 'information'] as const) editor.setDecorations(this.problemDecorations[k], options[k]);
   }
 
-  /** Problems decorated on the output, per severity (what the test command reports). */
+  /** Output lines that show a problem (what the test command reports). */
   outputProblemLines(session: ConversionSession): number[] {
-    const index = session.index;
-    if (!session.result || !index) return [];
-    const lines = new Set<number>();
-    for (const d of session.result.diagnostics) {
-      const r = index.ruleOf(d);
-      if (r?.output && d.severity !== 'hint') lines.add(r.output.start.line);
-    }
-    return [...lines].sort((a, b) => a - b);
+    return [...this.problemsOf(session).keys()].sort((a, b) => a - b);
   }
 
   // ------------------------------------------------------------ source ↔ output
@@ -416,6 +485,10 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   // ------------------------------------------------------------ CodeLens on chains
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    return timed(this.log, 'code lenses', () => this.codeLenses(document));
+  }
+
+  private codeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const session = this.sessionFor(document.uri);
     if (!session?.index || sourceKindOf(document.languageId, '') === 'ipset') return [];
     const key = document.uri.toString();
@@ -425,7 +498,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     for (const decl of chainDeclarations(file)) {
       const counts = session.index.chainCounts(key, decl.table, decl.chain);
       if (!counts) continue;
-      const first = session.index.rulesOf(key).find((r) => r.table === decl.table && r.chain === decl.chain && r.output);
+      const first = session.index.firstRuleWithOutput(key, decl.table, decl.chain);
       lenses.push(new vscode.CodeLens(toVsRange(decl.range), {
         title: describeCounts(counts),
         command: first ? 'netfilterLens.convert.revealOutput' : '',
@@ -439,6 +512,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    clearTimeout(this.scrollTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -7,7 +7,7 @@
 import type { Range } from '../../convert/ast/common';
 import type { IptablesFile } from '../../convert/ast/iptables';
 import { parseIpset } from '../../convert/ipset';
-import { parseIptablesSave } from '../../convert/iptables';
+import { IPTABLES_CODES, parseIptablesSave } from '../../convert/iptables';
 import { convertFiles, type ConversionResult, type ConvertFileOptions, type FileDiagnostic, type RuleOutcome, type SourceMapEntry } from '../../convert/translate/convert';
 import type { Outcome } from '../../convert/translate/context';
 import { ipsetsFromFile, type IpsetInfo } from '../../convert/translate/sets';
@@ -80,6 +80,14 @@ export function keepRulesOnLines(text: string, lines: ReadonlySet<number>): stri
   return out.join('\n');
 }
 
+/**
+ * Whether the view publishes a diagnostic of a conversion result: the parser's own problems are
+ * already on the document from the language features, so only the conversion's are added.
+ */
+export function isConversionDiagnostic(d: { readonly code: string }): boolean {
+  return !Object.prototype.hasOwnProperty.call(IPTABLES_CODES, d.code);
+}
+
 /** One input of a conversion: a document's text under a stable key (its URI). */
 export interface SourceText {
   readonly key: string;
@@ -126,20 +134,63 @@ export class ConversionPipeline {
   convert(sources: readonly SourceText[], opts: ViewOptions, extraIpsets: readonly SourceText[] = []): ConversionResult {
     const ipsets: IpsetInfo[] = [];
     for (const s of [...sources, ...extraIpsets]) if (s.kind === 'ipset') ipsets.push(...this.parseSets(s.key, s.text));
-    const inputs = sources.filter((s) => s.kind === 'iptables').map((s) => ({
-      file: this.parseDump(s.key, s.lines ? keepRulesOnLines(s.text, s.lines) : s.text),
-      name: s.key,
-    }));
+    const inputs = sources.filter((s) => s.kind === 'iptables').map((s) => {
+      const file = this.parseDump(s.key, s.lines ? keepRulesOnLines(s.text, s.lines) : s.text);
+      if (!s.lines) this.converted.set(s.key, { text: s.text, dialect: file.dialect });
+      return { file, name: s.key };
+    });
     return convertFiles(inputs, convertFileOptions(opts, ipsets));
   }
 
+  private readonly skeletons = new Map<string, { text: string; skeleton: DumpSkeleton }>();
+  /** The text each dump's latest result stands for (after a splice, no parse of it exists). */
+  private readonly converted = new Map<string, { text: string; dialect: IptablesFile['dialect'] }>();
+
+  private skeletonOf(key: string, text: string): DumpSkeleton {
+    const hit = this.skeletons.get(key);
+    if (hit && hit.text === text) return hit.skeleton;
+    const skeleton = new DumpSkeleton(text);
+    this.skeletons.set(key, { text, skeleton });
+    return skeleton;
+  }
+
+  /**
+   * The result after `edit` without converting the whole input (see spliceRuleEdit), or
+   * undefined when a full conversion is needed: several dumps, merged families, the physdev
+   * bridge rewrite (they relate rules to each other), or an edit the splice cannot vouch for.
+   */
+  update(prev: ViewResult, sources: readonly SourceText[], opts: ViewOptions, extraIpsets: readonly SourceText[], edit: RuleEdit): ViewResult | undefined {
+    const dumps = sources.filter((s) => s.kind === 'iptables');
+    if (dumps.length !== 1 || dumps[0]!.key !== edit.key || dumps[0]!.lines || opts.mergeInet || opts.physdev === 'bridge') return undefined;
+    const last = this.converted.get(edit.key);
+    if (!last || last.text !== edit.before) return undefined;
+    const ipsets: IpsetInfo[] = [];
+    for (const s of [...sources, ...extraIpsets]) if (s.kind === 'ipset') ipsets.push(...this.parseSets(s.key, s.text));
+    const options = convertFileOptions(opts, ipsets);
+    const dialect = last.dialect;
+    const skeleton = this.skeletonOf(edit.key, edit.before);
+    const next = spliceRuleEdit(prev, edit, skeleton, (text) => convertFiles([{ file: parseIptablesSave(text, { dialect }), name: edit.key }], options));
+    if (next) {
+      // Only a rule line changed: the declarations, and so the skeleton and chain list, still hold.
+      this.skeletons.set(edit.key, { text: edit.after, skeleton });
+      this.converted.set(edit.key, { text: edit.after, dialect });
+    }
+    return next;
+  }
+
   forget(key: string): void {
+    this.skeletons.delete(key);
+    this.converted.delete(key);
     this.dumps.delete(key);
     this.sets.delete(key);
   }
 }
 
 // ---------------------------------------------------------------- lookups over a result
+
+function chainKey(file: string | undefined, table: string, chain: string): string {
+  return `${file ?? ''}\u0000${table}\u0000${chain}`;
+}
 
 function lineIn(r: Range, line: number): boolean {
   return r.start.line <= line && line <= r.end.line;
@@ -216,9 +267,13 @@ function groupByCode(diags: readonly FileDiagnostic[], severity: FileDiagnostic[
 export class ConversionIndex {
   private readonly bySource = new Map<string, RuleOutcome[]>();
   private readonly byOutput: SourceMapEntry[];
+  /** Source-map entries of rules that became several nft rules, by `file\0line`. */
+  private readonly parts = new Map<string, Range[]>();
+  private readonly chainIndex = new Map<string, ChainCounts>();
+  private readonly firstOutput = new Map<string, RuleOutcome>();
   readonly summary: Summary;
 
-  constructor(readonly result: ConversionResult) {
+  constructor(readonly result: ViewResult) {
     for (const r of result.rules) {
       const k = r.file ?? '';
       let list = this.bySource.get(k);
@@ -227,7 +282,18 @@ export class ConversionIndex {
     }
     for (const list of this.bySource.values()) list.sort((a, b) => a.source.start.line - b.source.start.line);
     this.byOutput = [...result.sourceMap].sort((a, b) => a.output.start.line - b.output.start.line);
+    for (const e of result.sourceMap) {
+      const k = `${e.file ?? ''}\u0000${e.source.start.line}`;
+      const list = this.parts.get(k);
+      if (list) list.push(e.output);
+      else this.parts.set(k, [e.output]);
+    }
+    for (const r of result.rules) {
+      const k = chainKey(r.file, r.table, r.chain);
+      if (r.output && !this.firstOutput.has(k)) this.firstOutput.set(k, r);
+    }
     this.summary = this.summarize();
+    for (const c of this.summary.chains) this.chainIndex.set(chainKey(c.file, c.table, c.chain), c);
   }
 
   /** The rule whose source covers `line` of input `file`. */
@@ -243,8 +309,7 @@ export class ConversionIndex {
   outputAt(file: string, line: number): Range[] {
     const rule = this.ruleAt(file, line);
     if (!rule?.output) return [];
-    const parts = this.result.sourceMap.filter((e) => (e.file ?? '') === file && e.source.start.line === rule.source.start.line);
-    return parts.length ? parts.map((e) => e.output) : [rule.output];
+    return this.parts.get(`${file}\u0000${rule.source.start.line}`) ?? [rule.output];
   }
 
   /** The source rules that produced output `line`. */
@@ -270,7 +335,12 @@ export class ConversionIndex {
   }
 
   chainCounts(file: string, table: string, chain: string): ChainCounts | undefined {
-    return this.summary.chains.find((c) => (c.file ?? '') === file && c.table === table && c.chain === chain);
+    return this.chainIndex.get(chainKey(file, table, chain));
+  }
+
+  /** The first rule of a chain that has output (where a CodeLens click goes). */
+  firstRuleWithOutput(file: string, table: string, chain: string): RuleOutcome | undefined {
+    return this.firstOutput.get(chainKey(file, table, chain));
   }
 
   private summarize(): Summary {
@@ -278,7 +348,7 @@ export class ConversionIndex {
     const chains = new Map<string, { file?: string; table: string; chain: string; rules: number; translated: number; approximated: number; unsupported: number; firstLine: number }>();
     for (const r of this.result.rules) {
       bump(total, r.outcome);
-      const k = `${r.file ?? ''}\u0000${r.table}\u0000${r.chain}`;
+      const k = chainKey(r.file, r.table, r.chain);
       let c = chains.get(k);
       if (!c) chains.set(k, (c = { file: r.file, table: r.table, chain: r.chain, rules: 0, translated: 0, approximated: 0, unsupported: 0, firstLine: r.source.start.line }));
       c.rules++;
@@ -315,4 +385,163 @@ export function siblingIpsetNames(fileName: string): string[] {
   const dot = fileName.indexOf('.');
   const stem = dot > 0 ? fileName.slice(0, dot) : fileName;
   return [`${stem}.ipset-save`, `${stem}.ipset`];
+}
+
+// ---------------------------------------------------------------- incremental update after a rule edit
+
+/** A conversion result as the view keeps it (the printed nft AST is not needed). */
+export type ViewResult = Omit<ConversionResult, 'nft'>;
+
+/** Byte offset where line `line` starts (text.length past the end). */
+function lineOffset(text: string, line: number): number {
+  let at = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return text.length;
+    at = nl + 1;
+  }
+  return at;
+}
+
+function lineAt(text: string, line: number): string {
+  const start = lineOffset(text, line);
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end);
+}
+
+const RULE_HEAD = /^\s*(-A|-I|--append|--insert)\s+(\S+)/;
+const TARGET = /\s-[jg]\s+(\S+)/;
+
+/** What a rule needs around it to translate alone: its table, its chain and the chain it jumps to. */
+export interface RuleContextLines {
+  readonly table: string;
+  readonly lines: string[];
+}
+
+/**
+ * The non-rule lines of each table of a dump (`*table`, chain declarations, -N), so that one
+ * rule can be converted alone with what its translation may depend on.
+ */
+export class DumpSkeleton {
+  private readonly tables: { name: string; start: number; end: number; decls: Map<string, string[]> }[] = [];
+
+  constructor(text: string) {
+    const lines = text.split('\n');
+    let open: { name: string; start: number; end: number; decls: Map<string, string[]> } | undefined;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      const c = l.charCodeAt(0);
+      if (c === 42 /* * */) {
+        open = { name: l.slice(1).trim(), start: i, end: lines.length, decls: new Map() };
+        this.tables.push(open);
+      } else if (!open) continue;
+      else if (c === 58 /* : */) {
+        const name = l.slice(1).split(/\s/, 1)[0]!;
+        open.decls.set(name, [...(open.decls.get(name) ?? []), l]);
+      } else if (/^\s*(-N|--new-chain)\s/.test(l)) {
+        const name = l.trim().split(/\s+/)[1] ?? '';
+        open.decls.set(name, [...(open.decls.get(name) ?? []), l]);
+      } else if (/^\s*COMMIT\b/.test(l)) {
+        open.end = i;
+        open = undefined;
+      }
+    }
+  }
+
+  /** The table holding `line` and the declarations of the chains a rule line names. */
+  contextOf(line: number, ruleText: string): RuleContextLines | undefined {
+    const t = this.tables.find((x) => x.start < line && line < x.end);
+    const head = RULE_HEAD.exec(ruleText);
+    if (!t || !head) return undefined;
+    const target = TARGET.exec(ruleText)?.[1];
+    const lines = [`*${t.name}`];
+    for (const name of new Set([head[2]!, ...(target ? [target] : [])])) lines.push(...(t.decls.get(name) ?? []));
+    return { table: t.name, lines };
+  }
+}
+
+function shiftRange(r: Range, delta: number): Range {
+  return delta === 0 ? r : { start: { line: r.start.line + delta, character: r.start.character }, end: { line: r.end.line + delta, character: r.end.character } };
+}
+
+/** The printed lines of a rule in a result, and the result's text without them. */
+function linesOf(result: ConversionResult, r: Range): { rule: string[]; rest: string } {
+  const all = result.output.split('\n');
+  return { rule: all.slice(r.start.line, r.end.line + 1), rest: [...all.slice(0, r.start.line), ...all.slice(r.end.line + 1)].join('\n') };
+}
+
+export interface RuleEdit {
+  /** The input that changed and its text before and after. */
+  readonly key: string;
+  readonly before: string;
+  readonly after: string;
+  /** The only line that changed (the line count is the same). */
+  readonly line: number;
+}
+
+/**
+ * The result after an edit of one rule line, computed by converting that rule alone (before and
+ * after) instead of the whole input. Undefined whenever the rule's translation may depend on
+ * more than its table, its chain and its jump target: then only a full conversion can tell.
+ * The translation itself always comes from the converter.
+ */
+export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpSkeleton, convertAlone: (text: string) => ConversionResult): ViewResult | undefined {
+  const oldLine = lineAt(edit.before, edit.line);
+  const newLine = lineAt(edit.after, edit.line);
+  const oldHead = RULE_HEAD.exec(oldLine);
+  const newHead = RULE_HEAD.exec(newLine);
+  // Inserted rules land at an index: their place depends on the rules before them.
+  if (!oldHead || !newHead || oldHead[1] !== newHead[1] || oldHead[2] !== newHead[2] || /^(-I|--insert)$/.test(oldHead[1]!)) return undefined;
+  const rulesHere = prev.rules.filter((r) => (r.file ?? '') === edit.key && r.source.start.line <= edit.line && edit.line <= r.source.end.line);
+  const rule = rulesHere[0];
+  if (rulesHere.length !== 1 || !rule?.output || rule.source.start.line !== edit.line || rule.source.end.line !== edit.line) return undefined;
+  const oldCtx = skeleton.contextOf(edit.line, oldLine);
+  const newCtx = skeleton.contextOf(edit.line, newLine);
+  if (!oldCtx || !newCtx) return undefined;
+  const alone = (ctx: RuleContextLines, line: string) => {
+    const ruleAt = ctx.lines.length;
+    const result = convertAlone([...ctx.lines, line, 'COMMIT', ''].join('\n'));
+    return { result, ruleAt };
+  };
+  const a = alone(oldCtx, oldLine);
+  const b = alone(newCtx, newLine);
+  const ra = a.result.rules;
+  const rb = b.result.rules;
+  if (ra.length !== 1 || rb.length !== 1 || !ra[0]!.output || !rb[0]!.output) return undefined;
+  const la = linesOf(a.result, ra[0]!.output);
+  const lb = linesOf(b.result, rb[0]!.output);
+  const start = rule.output.start.line;
+  const oldEnd = rule.output.end.line;
+  const from = lineOffset(prev.output, start);
+  const to = lineOffset(prev.output, oldEnd + 1);
+  // The rule alone prints as it did in the whole ruleset, and the edit changes nothing around it.
+  if (la.rule.join('\n') + '\n' !== prev.output.slice(from, to) || la.rest !== lb.rest) return undefined;
+  if (a.result.diagnostics.some((d) => d.range.start.line !== a.ruleAt) || b.result.diagnostics.some((d) => d.range.start.line !== b.ruleAt)) return undefined;
+  const delta = lb.rule.length - la.rule.length;
+  const output = prev.output.slice(0, from) + lb.rule.join('\n') + '\n' + prev.output.slice(to);
+  const aloneStart = rb[0]!.output.start.line;
+  const toWhole = (r: Range) => ({ start: { line: r.start.line - aloneStart + start, character: r.start.character }, end: { line: r.end.line - aloneStart + start, character: r.end.character } });
+  const toSource = (r: Range) => ({ start: { line: edit.line, character: r.start.character }, end: { line: edit.line, character: r.end.character } });
+  const after = (r: Range | undefined) => r !== undefined && r.start.line > oldEnd;
+  const newRule: RuleOutcome = { ...rule, outcome: rb[0]!.outcome, source: toSource(rb[0]!.source), output: toWhole(rb[0]!.output) };
+  const rules = prev.rules.map((r) => (r === rule ? newRule : after(r.output) && delta ? { ...r, output: shiftRange(r.output!, delta) } : r));
+  const sourceMap: SourceMapEntry[] = [];
+  for (const e of prev.sourceMap) {
+    if ((e.file ?? '') === edit.key && e.source.start.line === edit.line) continue;
+    sourceMap.push(after(e.output) && delta ? { ...e, output: shiftRange(e.output, delta) } : e);
+  }
+  for (const e of b.result.sourceMap) sourceMap.push({ ...e, file: edit.key, source: toSource(e.source), output: toWhole(e.output) });
+  const diagnostics: FileDiagnostic[] = [];
+  let placed = false;
+  const fresh = b.result.diagnostics.map((d) => ({ ...d, file: edit.key, range: toSource(d.range) }));
+  for (const d of prev.diagnostics) {
+    if ((d.file ?? '') === edit.key && d.range.start.line === edit.line) {
+      if (!placed) diagnostics.push(...fresh);
+      placed = true;
+      continue;
+    }
+    diagnostics.push(d);
+  }
+  if (!placed) diagnostics.push(...fresh);
+  return { output, rules, sourceMap, diagnostics };
 }

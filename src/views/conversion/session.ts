@@ -3,8 +3,7 @@
  * and its output document (`nflens-convert:` URI). Re-converts when an input changes.
  */
 import * as vscode from 'vscode';
-import type { ConversionResult } from '../../convert/translate/convert';
-import { ConversionIndex, ConversionPipeline, sourceKindOf, type SourceText, type ViewOptions } from './model';
+import { ConversionIndex, ConversionPipeline, sourceKindOf, type SourceText, type ViewOptions, type ViewResult } from './model';
 
 export const OUTPUT_SCHEME = 'nflens-convert';
 
@@ -26,13 +25,23 @@ export function sessionIdOf(output: vscode.Uri): string | undefined {
 /** A selection conversion keeps only the rules on these lines of its single source. */
 export type RuleLines = ReadonlySet<number>;
 
+/** What changed in the inputs since the last conversion: nothing, one line of one input, or more. */
+export type PendingEdit = undefined | { readonly key: string; readonly line: number } | 'full';
+
 export class ConversionSession {
   readonly id = String(nextId++);
   readonly outputUri: vscode.Uri;
-  result?: ConversionResult;
+  result?: ViewResult;
+  /** The texts of the last conversion, by input key. */
+  private texts = new Map<string, string>();
+  pending: PendingEdit = 'full';
+  /** How the last conversion was made (the benchmark and the log say). */
+  lastKind: 'full' | 'rule' = 'full';
   index?: ConversionIndex;
-  /** Milliseconds the last conversion took (parse + translate + print). */
+  /** Milliseconds the last conversion took (parse + translate + print, or the rule splice). */
   lastCost = 0;
+  /** Milliseconds the last whole conversion took. */
+  lastFullCost = 0;
   /** Bumped on every conversion; the output provider serves the latest. */
   generation = 0;
 
@@ -71,8 +80,20 @@ export class ConversionSession {
     return this.sources.some((u) => u.toString() === s);
   }
 
+  /** Records a change of an input: a change inside one line of a dump may be converted alone. */
+  noteChange(uri: vscode.Uri, changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
+    const key = uri.toString();
+    for (const c of changes) {
+      const oneLine = c.range.start.line === c.range.end.line && !c.text.includes('\n') && !c.text.includes('\r');
+      const p = this.pending;
+      if (!oneLine || !this.isSource(uri) || p === 'full') this.pending = 'full';
+      else if (p === undefined) this.pending = { key, line: c.range.start.line };
+      else if (p.key !== key || p.line !== c.range.start.line) this.pending = 'full';
+    }
+  }
+
   /** Converts the current text of every input (open documents, or the file as stored). */
-  async convert(options: ViewOptions): Promise<ConversionResult> {
+  async convert(options: ViewOptions, full = false): Promise<ViewResult> {
     const texts: SourceText[] = [];
     for (const uri of this.sources) {
       const doc = await vscode.workspace.openTextDocument(uri);
@@ -90,10 +111,27 @@ export class ConversionSession {
         // an attached dump that disappeared converts as if it was never attached
       }
     }
+    if (process.env.NFLENS_BENCH === '1') console.log(`[bench-trace] conversion view: inputs read`);
     const started = performance.now();
-    const result = this.pipeline.convert(texts, options, extra);
+    const pending = this.pending;
+    this.pending = undefined;
+    let result: ViewResult | undefined;
+    if (!full && pending && pending !== 'full' && this.result && !this.ruleLines) {
+      const before = this.texts.get(pending.key);
+      const after = texts.find((t) => t.key === pending.key)?.text;
+      if (before !== undefined && after !== undefined) result = this.pipeline.update(this.result, texts, options, extra, { key: pending.key, before, after, line: pending.line });
+    }
+    this.lastKind = result ? 'rule' : 'full';
+    if (!result) {
+      // The printed nft AST is not needed by the view; let it go.
+      const { nft: _printed, ...rest } = this.pipeline.convert(texts, options, extra);
+      result = rest;
+    }
+    this.texts = new Map(texts.map((t) => [t.key, t.text]));
     this.index = new ConversionIndex(result);
     this.lastCost = performance.now() - started;
+    if (this.lastKind === 'full') this.lastFullCost = this.lastCost;
+    if (process.env.NFLENS_BENCH === '1') console.log(`[bench-trace] conversion view: converted (${this.lastKind}) in ${this.lastCost.toFixed(0)} ms`);
     this.result = result;
     this.generation++;
     return result;

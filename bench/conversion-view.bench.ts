@@ -1,0 +1,71 @@
+// Conversion view benchmark on a Neutron-like compute-node dump of 50,000 rules (with its
+// ipset dump): the work behind "command → output visible" and "one-line edit → updated
+// output", first in-process (the view's pipeline without VS Code), then inside a real VS Code
+// through the integration harness (test/integration/suite/conversion-bench.test.ts), unless
+// --no-vscode. Targets (issue 5): open < 1.5 s, update < 200 ms. Figures only, no assertion.
+// Usage: node --import tsx bench/conversion-view.bench.ts [--rules N] [--runs N] [--no-vscode]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConversionIndex, ConversionPipeline, DEFAULT_VIEW_OPTIONS, type SourceText } from '../src/views/conversion/model';
+import { generateNeutronDump } from './gen-neutron.mjs';
+
+const argv = process.argv.slice(2);
+const opt = (name: string, dflt: number) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : dflt;
+};
+const rules = opt('--rules', 50000);
+const runs = opt('--runs', 5);
+const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+const dir = mkdtempSync(join(tmpdir(), 'nflens-bench-view-'));
+try {
+  const gen = generateNeutronDump({ rules, ports: Math.max(1, Math.round(rules / 25)), useSets: true });
+  const dumpPath = join(dir, 'compute-big.iptables-save');
+  writeFileSync(dumpPath, gen.iptables);
+  writeFileSync(join(dir, 'compute-big.ipset-save'), gen.ipset);
+  console.log(`dump: ${gen.ruleCount} rules, ${(gen.iptables.length / 1e6).toFixed(1)} MB (+ ipset dump ${(gen.ipset.length / 1e3).toFixed(0)} kB)`);
+
+  const lines = gen.iptables.split('\n');
+  const editLines = [0, 1, 2, 3, 4, 5].map((i) => lines.findIndex((l, n) => n > lines.length / 2 + i * 500 && /--dport \d+ /.test(l)));
+  const sets: SourceText[] = [{ key: 'sets', kind: 'ipset', text: gen.ipset }];
+
+  const open: number[] = [];
+  const update: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const pipeline = new ConversionPipeline();
+    const t0 = performance.now();
+    const first = pipeline.convert([{ key: 'dump', kind: 'iptables', text: gen.iptables }], DEFAULT_VIEW_OPTIONS, sets);
+    new ConversionIndex(first);
+    open.push(performance.now() - t0);
+    const edited = [...lines];
+    const line = editLines[r % editLines.length]!;
+    edited[line] = edited[line]!.replace(/--dport \d+ /, `--dport ${61000 + r} `);
+    const t1 = performance.now();
+    const next = pipeline.convert([{ key: 'dump', kind: 'iptables', text: edited.join('\n') }], DEFAULT_VIEW_OPTIONS, sets);
+    new ConversionIndex(next);
+    update.push(performance.now() - t1);
+    if (!next.output.includes(`dport ${61000 + r} `)) throw new Error('the edit did not reach the output');
+  }
+  console.log(`in-process, median of ${runs}: open (parse + convert + print + index) ${ms(med(open))}; one-line edit → new output ${ms(med(update))}  [targets: 1500 ms, 200 ms]`);
+
+  if (!argv.includes('--no-vscode')) {
+    const r = spawnSync(process.execPath, ['test/integration/run.mjs', '--grep', 'conversion benchmark'], {
+      encoding: 'utf8',
+      env: { ...process.env, NFLENS_BENCH: '1', NFLENS_BENCH_DUMP: dumpPath, NFLENS_INTEGRATION_TIMEOUT: '900' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const line = /\[bench\] (\{.*\})/.exec(r.stdout ?? '');
+    if (!line) {
+      console.log(`in VS Code: no figures (harness exit ${r.status ?? r.signal}); last output:\n${(r.stdout ?? '').split('\n').slice(-15).join('\n')}${r.stderr ?? ''}`);
+    } else {
+      const f = JSON.parse(line[1]!) as { rules: number; openMs: number; openConvertMs: number; updateMs: number; updateConvertMs: number; debounceMs: number };
+      console.log(`in VS Code (server + Chromium): command → output shown ${ms(f.openMs)} (conversion ${ms(f.openConvertMs)}); one-line edit → output updated ${ms(f.updateMs)} median of 3 (conversion ${ms(f.updateConvertMs)}, debounce ≥ ${f.debounceMs} ms)`);
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,77 @@
+// Timing of the conversion view on a big dump, inside VS Code. Registered only when the
+// benchmark runs it (bench/conversion-view.bench.ts sets NFLENS_BENCH=1 and the dump path);
+// it prints figures and asserts nothing about speed.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activeExtension, sleep, tidyWorkbench } from './support';
+
+const dumpPath = process.env.NFLENS_BENCH_DUMP;
+
+async function waitForOutput(uri: vscode.Uri, test: (text: string) => boolean, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc && test(doc.getText())) return;
+    if (Date.now() > deadline) throw new Error('timed out waiting for the output');
+    await new Promise<void>((resolve) => {
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === uri.toString()) done();
+      });
+      const timer = setTimeout(done, 200);
+      function done() {
+        sub.dispose();
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+if (process.env.NFLENS_BENCH === '1' && dumpPath) {
+  describe('conversion benchmark', function () {
+    this.timeout(600_000);
+
+    it('times opening the conversion of a big dump and updating it after one-line edits', async () => {
+      await activeExtension();
+      await tidyWorkbench();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(dumpPath));
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+      await sleep(1000);
+      const t0 = performance.now();
+      const out = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert', doc.uri);
+      const openMs = performance.now() - t0;
+      const first = await vscode.commands.executeCommand<{ lastCostMs: number; summary: { rules: number } }>('netfilterLens.convert.testState', out);
+      assert.ok(first.summary.rules > 0);
+      const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+      const lines = doc.getText().split('\n');
+      const debounceMs = vscode.workspace.getConfiguration('netfilterLens.convert').get<number>('debounceMs', 150);
+      const updates: { totalMs: number; convertMs: number }[] = [];
+      for (let i = 0; i < 3; i++) {
+        const line = lines.findIndex((l, n) => n > lines.length / 2 + i * 1000 && /--dport \d+ /.test(l));
+        const text = lines[line]!;
+        const m = /--dport (\d+) /.exec(text)!;
+        const at = m.index + '--dport '.length;
+        const port = String(60000 + i);
+        const t1 = performance.now();
+        await editor.edit((e) => e.replace(new vscode.Range(line, at, line, at + m[1]!.length), port));
+        await waitForOutput(out, (t) => t.includes(`dport ${port} `));
+        const totalMs = performance.now() - t1;
+        const st = await vscode.commands.executeCommand<{ lastCostMs: number }>('netfilterLens.convert.testState', out);
+        updates.push({ totalMs, convertMs: st.lastCostMs });
+      }
+      const figures = {
+        rules: first.summary.rules,
+        openMs: Math.round(openMs),
+        openConvertMs: Math.round(first.lastCostMs),
+        updateMs: Math.round(median(updates.map((u) => u.totalMs))),
+        updateConvertMs: Math.round(median(updates.map((u) => u.convertMs))),
+        debounceMs,
+      };
+      console.log(`[bench] ${JSON.stringify(figures)}`);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+  });
+}

@@ -1,0 +1,319 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { parseIptablesSave } from '../../../src/convert/iptables';
+import { parseIpset } from '../../../src/convert/ipset';
+import { convertFiles, type ConversionResult } from '../../../src/convert/translate/convert';
+import { ipsetsFromFile } from '../../../src/convert/translate/sets';
+import { ConversionIndex, convertFileOptions, DEFAULT_VIEW_OPTIONS, isConversionDiagnostic, keepRulesOnLines, type ViewOptions } from '../../../src/views/conversion/model';
+import { requirePrereqs } from '../../support/prereq';
+import { activeExtension, harnessHasPage, openFixture, openSample, screenshot, sleep, tidyWorkbench } from './support';
+
+/** The shared corpus: NFLENS_CORPUS, or ../shared/corpus beside the checkout the harness runs from. */
+const corpusCandidates = [process.env.NFLENS_CORPUS, join(process.cwd(), '..', 'shared', 'corpus'), process.env.PWD && join(process.env.PWD, '..', 'shared', 'corpus')]
+  .filter((p): p is string => !!p).map((p) => resolve(p));
+const corpus = corpusCandidates.find((p) => existsSync(join(p, 'neutron')));
+const neutronPath = (name: string) => join(corpus ?? '', 'neutron', name);
+
+interface TestState {
+  sessionId: string;
+  outputUri: string;
+  ipsets: string[];
+  options: ViewOptions;
+  generation: number;
+  summary: ConversionIndex['summary'];
+  outputProblemLines: number[];
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+function outputDoc(uri: vscode.Uri): vscode.TextDocument {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  assert.ok(doc, `the output document ${uri} is open`);
+  return doc;
+}
+
+function outputEditor(uri: vscode.Uri): vscode.TextEditor | undefined {
+  return vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+}
+
+async function state(arg?: unknown): Promise<TestState> {
+  const s = await vscode.commands.executeCommand<TestState | undefined>('netfilterLens.convert.testState', arg);
+  assert.ok(s, 'a conversion session exists');
+  return s;
+}
+
+/** What `nflens convert` computes for these texts and options (the converter, called directly). */
+function expected(dumps: { text: string; name: string }[], opts: ViewOptions, ipsetTexts: string[] = []): ConversionResult {
+  const ipsets = ipsetTexts.flatMap((t) => ipsetsFromFile(parseIpset(t)));
+  return convertFiles(dumps.map((d) => ({ file: parseIptablesSave(d.text), name: d.name })), convertFileOptions(opts, ipsets));
+}
+
+async function convert(doc: vscode.TextDocument): Promise<vscode.Uri> {
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+  const out = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert', doc.uri);
+  assert.ok(out, 'the command returns the output document');
+  return out;
+}
+
+function ourDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  // The language features add the parser's diagnostics (same source); the view adds the conversion's.
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'netfilter-lens' && typeof d.code === 'object' && isConversionDiagnostic({ code: String(d.code.value) }));
+}
+
+function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
+const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, information: vscode.DiagnosticSeverity.Information, hint: vscode.DiagnosticSeverity.Hint };
+
+/** The view's diagnostics are the converter's, at the same ranges with the same severities. */
+function assertSameDiagnostics(uri: vscode.Uri, result: ConversionResult): void {
+  const shown = ourDiagnostics(uri).map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.severity} ${codeOf(d)}`).sort();
+  const want = result.diagnostics.filter((d) => d.file === uri.toString() && isConversionDiagnostic(d))
+    .map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${SEVERITY[d.severity]} ${d.code}`).sort();
+  assert.deepEqual(shown, want);
+}
+
+async function codeActions(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range)) ?? [];
+}
+
+describe('conversion view', function () {
+  this.timeout(120_000);
+
+  before(async function () {
+    requirePrereqs(this, { what: `the shared corpus (looked in ${corpusCandidates.join(', ')})`, ok: corpus !== undefined });
+    await activeExtension();
+    await tidyWorkbench();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('netfilterLens.convert.switchStyle', 'ruleset');
+    await vscode.commands.executeCommand('netfilterLens.convert.setPhysdev', 'comment');
+    await vscode.commands.executeCommand('netfilterLens.convert.toggleCounters', true);
+    await vscode.commands.executeCommand('netfilterLens.convert.toggleMergeInet', false);
+  });
+
+  // First, so the Problems panel shows only this dump's problems.
+  it('screenshot: the side-by-side view with the Problems panel', async function () {
+    if (!harnessHasPage()) this.skip();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const sample = await openSample('compute-node/compute-07.iptables-save');
+    const editor = await vscode.window.showTextDocument(sample, { viewColumn: vscode.ViewColumn.One, preview: false });
+    const out = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert', sample.uri);
+    const physdevLine = sample.getText().split('\n').findIndex((l) => l.includes('-m physdev'));
+    editor.selection = new vscode.Selection(physdevLine, 0, physdevLine, 0);
+    editor.revealRange(new vscode.Range(physdevLine, 0, physdevLine, 0), vscode.TextEditorRevealType.InCenter);
+    await waitFor('the output selection', () => outputEditor(out)?.selection.isEmpty === false);
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await vscode.window.showTextDocument(sample, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+    await sleep(2500);
+    assert.ok(await screenshot('conversion-view'));
+  });
+
+  it('opens the qrouter conversion beside the dump, equal to the converter output, as a read-only nft document', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('qrouter-0391ee86.iptables-save')));
+    const out = await convert(doc);
+    const shown = outputDoc(out);
+    assert.equal(shown.languageId, 'nft');
+    assert.equal(out.scheme, 'nflens-convert');
+    assert.equal(shown.getText(), expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS).output);
+    const editor = outputEditor(out);
+    assert.ok(editor, 'the output is visible');
+    assert.equal(editor.viewColumn, vscode.ViewColumn.Two, 'the output opens beside the source');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), doc.uri.toString(), 'the source keeps the focus');
+    await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Two, preserveFocus: false });
+    await vscode.commands.executeCommand('type', { text: 'typed' });
+    assert.equal(shown.getText(), expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS).output, 'typing does not change the output');
+    assert.equal(shown.isDirty, false);
+  });
+
+  it('converts the compute-node dump with its ipset dump found beside it; physdev diagnostics as the converter reports them', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('compute-ovs-hybrid-sg.iptables-save')));
+    const out = await convert(doc);
+    const st = await state(out);
+    assert.deepEqual(st.ipsets.map((u) => u.split('/').pop()), ['compute-ovs-hybrid-sg.ipset-save']);
+    const want = expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS, [readFileSync(neutronPath('compute-ovs-hybrid-sg.ipset-save'), 'utf8')]);
+    assert.equal(outputDoc(out).getText(), want.output);
+    assertSameDiagnostics(doc.uri, want);
+    const physdev = ourDiagnostics(doc.uri).filter((d) => codeOf(d) === 'physdev-unsupported');
+    assert.ok(physdev.length > 0);
+    for (const d of physdev) {
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+      assert.match(doc.getText(d.range), /^-m physdev /, 'the range covers the physdev match');
+      const target = (d.code as { target: vscode.Uri }).target;
+      assert.equal(target.fragment, 'physdev-unsupported');
+      const related = d.relatedInformation?.[0];
+      assert.ok(related, 'related information points at the output');
+      assert.equal(related.location.uri.toString(), out.toString());
+      assert.match(outputDoc(out).lineAt(related.location.range.start.line).text, /physdev/);
+    }
+    assert.ok(st.outputProblemLines.length > 0, 'the output shows the problems as decorations');
+  });
+
+  it('reports CHECKSUM as unsupported; the quick fix comments the rule out and the output follows', async () => {
+    const sample = await openSample('network-node/qdhcp-8f2b7c14.iptables-save');
+    const doc = await openFixture('qdhcp-8f2b7c14.iptables-save', sample.getText());
+    const out = await convert(doc);
+    const want = expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS);
+    assertSameDiagnostics(doc.uri, want);
+    const checksum = ourDiagnostics(doc.uri).find((d) => codeOf(d) === 'checksum-fill-unsupported');
+    assert.ok(checksum, 'a checksum-fill-unsupported diagnostic');
+    assert.equal(checksum.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(doc.lineAt(checksum.range.start.line).text, /-j CHECKSUM --checksum-fill/);
+    assert.match(doc.getText(checksum.range), /CHECKSUM/);
+    const before = (await state(out)).generation;
+    const fix = (await codeActions(doc.uri, checksum.range)).find((a) => a.title === 'Replace this CHECKSUM rule by a comment');
+    assert.ok(fix?.edit, 'the CHECKSUM quick fix');
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(doc.lineAt(checksum.range.start.line).text, /^# netfilter-lens: CHECKSUM --checksum-fill removed/);
+    const fixed = expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS).output;
+    await waitFor('the output to follow the edit', () => outputDoc(out).getText() === fixed);
+    assert.ok((await state(out)).generation > before);
+    assert.ok(!ourDiagnostics(doc.uri).some((d) => codeOf(d) === 'checksum-fill-unsupported' && d.range.start.line === checksum.range.start.line));
+  });
+
+  it('updates the output as the source is edited', async () => {
+    const original = readFileSync(neutronPath('qrouter-0391ee86.iptables-save'), 'utf8');
+    const doc = await openFixture('qrouter-edit.iptables-save', original);
+    const out = await convert(doc);
+    const line = original.split('\n').findIndex((l) => /^-A \S+ .*-p tcp .*--dport \d+/.test(l));
+    assert.ok(line > 0, 'a tcp rule with a port');
+    const text = doc.lineAt(line).text;
+    const port = /--dport (\d+)/.exec(text)![1]!;
+    const at = text.indexOf(`--dport ${port}`) + '--dport '.length;
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+    await editor.edit((e) => e.replace(new vscode.Range(line, at, line, at + port.length), '4242'));
+    await waitFor('the output to show the new port', () => outputDoc(out).getText().includes('dport 4242'));
+    assert.equal(outputDoc(out).getText(), expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS).output);
+  });
+
+  it('selects the output lines of the rule under the cursor, and the source rule of an output line', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('qrouter-0391ee86.iptables-save')));
+    const out = await convert(doc);
+    const want = expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS);
+    const rule = want.rules.filter((r) => r.outcome === 'translated' && r.output)[10]!;
+    const source = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+    source.selection = new vscode.Selection(rule.source.start.line, 5, rule.source.start.line, 5);
+    const output = await waitFor('the output editor selection', () => {
+      const ed = outputEditor(out);
+      return ed && ed.selection.start.line === rule.output!.start.line && ed.selection.end.line === rule.output!.end.line ? ed : undefined;
+    });
+    await waitFor('the output lines revealed', () => output.visibleRanges.some((r) => r.contains(new vscode.Position(rule.output!.start.line, 0))));
+    // And back: an output line selects its source rule.
+    const other = want.rules.filter((r) => r.output && r.source.start.line !== rule.source.start.line)[3]!;
+    output.selection = new vscode.Selection(other.output!.start.line, 2, other.output!.start.line, 2);
+    await waitFor('the source selection', () => source.selection.start.line === other.source.start.line && source.selection.end.line === other.source.end.line);
+  });
+
+  it('attaches an ipset dump found beside the file through the quick fix, which fills the sets', async () => {
+    const dump = readFileSync(neutronPath('compute-ovs-hybrid-sg.iptables-save'), 'utf8');
+    const sets = readFileSync(neutronPath('compute-ovs-hybrid-sg.ipset-save'), 'utf8');
+    const doc = await openFixture('compute-alone.iptables-save', dump);
+    const out = await convert(doc);
+    const without = expected([{ text: dump, name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS);
+    assert.equal(outputDoc(out).getText(), without.output);
+    const missing = ourDiagnostics(doc.uri).filter((d) => codeOf(d) === 'ipset-not-found');
+    assert.ok(missing.length > 0, 'sets without an ipset dump are reported');
+    for (const d of missing) assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+    assertSameDiagnostics(doc.uri, without);
+    // A dump appears beside the file (another name than the sibling convention).
+    writeFileSync(join(dirname(doc.uri.fsPath), 'node-sets.ipset-save'), sets);
+    const fix = (await codeActions(doc.uri, missing[0]!.range)).find((a) => a.title.startsWith('Attach ipset dump node-sets.ipset-save'));
+    assert.ok(fix?.command, 'the attach quick fix names the dump beside the file');
+    await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    const withSets = expected([{ text: dump, name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS, [sets]);
+    assert.notEqual(withSets.output, without.output);
+    await waitFor('the output with the sets', () => outputDoc(out).getText() === withSets.output);
+    assert.equal(ourDiagnostics(doc.uri).filter((d) => codeOf(d) === 'ipset-not-found').length, withSets.diagnostics.filter((d) => d.code === 'ipset-not-found').length);
+  });
+
+  it('the physdev quick fix emits the bridge-family rewrite; style and counters switch the output', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('compute-ovs-hybrid-sg.iptables-save')));
+    const out = await convert(doc);
+    const sets = [readFileSync(neutronPath('compute-ovs-hybrid-sg.ipset-save'), 'utf8')];
+    const physdev = ourDiagnostics(doc.uri).find((d) => codeOf(d) === 'physdev-unsupported')!;
+    const fix = (await codeActions(doc.uri, physdev.range)).find((a) => a.title.includes('--physdev bridge'));
+    assert.ok(fix?.command);
+    await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    let opts: ViewOptions = { ...DEFAULT_VIEW_OPTIONS, physdev: 'bridge' };
+    const bridged = expected([{ text: doc.getText(), name: doc.uri.toString() }], opts, sets).output;
+    await waitFor('the bridge-family output', () => outputDoc(out).getText() === bridged);
+    assert.match(outputDoc(out).getText(), /table bridge filter/);
+    await vscode.commands.executeCommand('netfilterLens.convert.switchStyle');
+    await vscode.commands.executeCommand('netfilterLens.convert.toggleCounters');
+    opts = { ...opts, style: 'script', counters: false };
+    assert.deepEqual((await state(out)).options, opts, 'the choices are kept');
+    const script = expected([{ text: doc.getText(), name: doc.uri.toString() }], opts, sets).output;
+    await waitFor('the script-style output', () => outputDoc(out).getText() === script);
+    assert.match(outputDoc(out).getText(), /^add rule /m);
+  });
+
+  it('converts iptables + ip6tables + ipset of one namespace together, merged into inet tables', async () => {
+    const names = ['compute-ovs-hybrid-sg.iptables-save', 'compute-ovs-hybrid-sg.ip6tables-save', 'compute-ovs-hybrid-sg.ipset-save'];
+    const uris = names.map((n) => vscode.Uri.file(neutronPath(n)));
+    await vscode.commands.executeCommand('netfilterLens.convert.toggleMergeInet', true);
+    const out = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert', uris[0], uris);
+    const docs = await Promise.all(uris.map((u) => vscode.workspace.openTextDocument(u)));
+    const want = expected(docs.slice(0, 2).map((d) => ({ text: d.getText(), name: d.uri.toString() })), { ...DEFAULT_VIEW_OPTIONS, mergeInet: true }, [docs[2]!.getText()]);
+    await waitFor('the merged output', () => outputDoc(out).getText() === want.output);
+    assert.match(want.output, /table inet filter/);
+    assertSameDiagnostics(uris[1]!, want);
+  });
+
+  it('converts just the selected rules, with their table and chains', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('qrouter-0391ee86.iptables-save')));
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+    const lines = doc.getText().split('\n');
+    const first = lines.findIndex((l) => l.startsWith('-A neutron-l3-agent-'));
+    editor.selection = new vscode.Selection(first, 0, first + 2, 3);
+    const out = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convertSelection');
+    const want = convertFiles([{ file: parseIptablesSave(keepRulesOnLines(doc.getText(), new Set([first, first + 1, first + 2]))), name: doc.uri.toString() }], convertFileOptions(DEFAULT_VIEW_OPTIONS, []));
+    assert.equal(want.rules.length, 3);
+    assert.equal(outputDoc(out).getText(), want.output);
+  });
+
+  it('works on an untitled editor', async () => {
+    const text = readFileSync(neutronPath('qdhcp-3e8f1a2b.iptables-save'), 'utf8');
+    const doc = await vscode.workspace.openTextDocument({ language: 'iptables-save', content: text });
+    const out = await convert(doc);
+    const want = expected([{ text, name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS);
+    assert.equal(outputDoc(out).getText(), want.output);
+    assertSameDiagnostics(doc.uri, want);
+  });
+
+  it('the summary webview shows the same counts as the converter', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('compute-ovs-hybrid-sg.iptables-save')));
+    const out = await convert(doc);
+    await vscode.commands.executeCommand('netfilterLens.convert.showSummary', out);
+    const st = await state(out);
+    const counts = await waitFor('the webview counts', async () => {
+      const c = await vscode.commands.executeCommand<{ sessionId: string; rules: number } | undefined>('netfilterLens.convert.summaryCounts');
+      return c && c.sessionId === st.sessionId ? c : undefined;
+    }, 30_000) as unknown as {
+      rules: number; translated: number; approximated: number; unsupported: number;
+      chains: { table: string; chain: string; rules: number; translated: number; approximated: number; unsupported: number }[];
+      features: { code: string; count: number }[];
+    };
+    const want = new ConversionIndex(expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS, [readFileSync(neutronPath('compute-ovs-hybrid-sg.ipset-save'), 'utf8')])).summary;
+    assert.deepEqual(
+      { rules: counts.rules, translated: counts.translated, approximated: counts.approximated, unsupported: counts.unsupported },
+      { rules: want.rules, translated: want.translated, approximated: want.approximated, unsupported: want.unsupported },
+    );
+    assert.deepEqual(counts.chains, want.chains.map((c) => ({ table: c.table, chain: c.chain, rules: c.rules, translated: c.translated, approximated: c.approximated, unsupported: c.unsupported })));
+    assert.deepEqual(counts.features, want.unsupportedFeatures.map((f) => ({ code: f.code, count: f.count })));
+    assert.ok(counts.unsupported > 0);
+  });
+
+});

@@ -1,0 +1,124 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { generateNeutronDump } from '../../bench/gen-neutron.mjs';
+import { ConversionPipeline, DEFAULT_VIEW_OPTIONS, type SourceText, type ViewOptions, type ViewResult } from '../../src/views/conversion/model';
+import { corpusDir, prereqs, requirePrereqs } from '../support/prereq';
+
+const sorted = (xs: readonly unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
+
+/** One-line edits of a rule line: what a user typing in a dump does. */
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant('number' as const), value: fc.integer({ min: 0, max: 70000 }), nth: fc.nat(20) }),
+  fc.record({ kind: fc.constant('target' as const), value: fc.constantFrom('ACCEPT', 'DROP', 'RETURN', 'REJECT', 'LOG', 'CHECKSUM --checksum-fill', 'NOPE'), nth: fc.nat(0) }),
+  fc.record({ kind: fc.constant('negate' as const), value: fc.constant(0), nth: fc.nat(20) }),
+  fc.record({ kind: fc.constant('drop-word' as const), value: fc.constant(0), nth: fc.nat(30) }),
+  fc.record({ kind: fc.constant('garbage' as const), value: fc.constantFrom('--bogus', '"', '-m nosuch', '-p tcp --dport 1:2:3', 'x'), nth: fc.nat(30) }),
+);
+type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
+
+function mutate(line: string, m: Mutation): string {
+  const words = line.split(' ');
+  switch (m.kind) {
+    case 'number': {
+      const nums = [...line.matchAll(/\b\d+\b/g)];
+      const hit = nums[m.nth % Math.max(1, nums.length)];
+      return hit ? line.slice(0, hit.index) + String(m.value) + line.slice(hit.index! + hit[0].length) : line;
+    }
+    case 'target':
+      return /\s-j\s+\S+.*$/.test(line) ? line.replace(/(\s-j\s+)\S+.*$/, `$1${m.value}`) : `${line} -j ${m.value}`;
+    case 'negate': {
+      const opts = words.map((w, i) => (w.startsWith('-') && i > 1 ? i : -1)).filter((i) => i > 0);
+      const i = opts[m.nth % Math.max(1, opts.length)];
+      return i === undefined ? line : [...words.slice(0, i), '!', ...words.slice(i)].join(' ');
+    }
+    case 'drop-word': {
+      const i = 2 + (m.nth % Math.max(1, words.length - 2));
+      return words.length > 3 ? [...words.slice(0, i), ...words.slice(i + 1)].join(' ') : line;
+    }
+    case 'garbage': {
+      const i = 2 + (m.nth % Math.max(1, words.length - 2));
+      return [...words.slice(0, i), String(m.value), ...words.slice(i)].join(' ');
+    }
+  }
+}
+
+/** Edits rule lines at random and checks the spliced result against a full conversion. */
+function checkSplices(name: string, text: string, ipsets: SourceText[], opts: ViewOptions, runs: number): { applied: number; tried: number } {
+  const lines = text.split('\n');
+  const ruleLines = lines.map((l, i) => (/^-A /.test(l) ? i : -1)).filter((i) => i >= 0);
+  let applied = 0;
+  let tried = 0;
+  fc.assert(fc.property(fc.nat(ruleLines.length - 1), mutation, (pick, m) => {
+    const line = ruleLines[pick]!;
+    const edited = mutate(lines[line]!, m);
+    if (edited === lines[line] || edited.includes('\n')) return;
+    const after = [...lines.slice(0, line), edited, ...lines.slice(line + 1)].join('\n');
+    const pipeline = new ConversionPipeline();
+    const prev: ViewResult = pipeline.convert([{ key: name, kind: 'iptables', text }], opts, ipsets);
+    const spliced = pipeline.update(prev, [{ key: name, kind: 'iptables', text: after }], opts, ipsets, { key: name, before: text, after, line });
+    const full = new ConversionPipeline().convert([{ key: name, kind: 'iptables', text: after }], opts, ipsets);
+    tried++;
+    if (!spliced) return;
+    applied++;
+    const what = `${name} line ${line}: ${lines[line]} → ${edited}`;
+    assert.equal(spliced.output, full.output, what);
+    assert.deepEqual(spliced.rules, full.rules, what);
+    assert.deepEqual(sorted(spliced.sourceMap), sorted(full.sourceMap), what);
+    assert.deepEqual(sorted(spliced.diagnostics), sorted(full.diagnostics), what);
+  }), { numRuns: runs, seed: 5 });
+  if (process.env.NFLENS_DEBUG) console.log(`${name}: spliced ${applied} of ${tried} edits`);
+  return { applied, tried };
+}
+
+describe('conversion view: updating a result after a one-rule edit', function () {
+  this.timeout(30_000);
+
+  it('equals a full conversion of a generated compute-node dump (with sets), edit after edit', () => {
+    const gen = generateNeutronDump({ rules: 300, ports: 10, useSets: true, seed: 3 });
+    const sets: SourceText[] = [{ key: 'sets', kind: 'ipset', text: gen.ipset }];
+    const { applied, tried } = checkSplices('gen', gen.iptables, sets, DEFAULT_VIEW_OPTIONS, 50);
+    assert.ok(applied > tried / 3, `the splice applied to ${applied} of ${tried} edits`);
+  });
+
+  it('chains edits: each update starts from the previous spliced result', () => {
+    const gen = generateNeutronDump({ rules: 400, ports: 10, useSets: false, seed: 9 });
+    const opts = { ...DEFAULT_VIEW_OPTIONS, style: 'script' as const, counters: false };
+    const pipeline = new ConversionPipeline();
+    let text = gen.iptables;
+    let result: ViewResult = pipeline.convert([{ key: 'k', kind: 'iptables', text }], opts);
+    const ports = [...text.split('\n').entries()].filter(([, l]) => /--dport \d+ /.test(l)).map(([i]) => i).slice(0, 12);
+    let applied = 0;
+    for (const [n, line] of ports.entries()) {
+      const lines = text.split('\n');
+      lines[line] = lines[line]!.replace(/--dport \d+ /, `--dport ${30000 + n} `);
+      const after = lines.join('\n');
+      const next = pipeline.update(result, [{ key: 'k', kind: 'iptables', text: after }], opts, [], { key: 'k', before: text, after, line });
+      const full = new ConversionPipeline().convert([{ key: 'k', kind: 'iptables', text: after }], opts);
+      if (next) applied++;
+      result = next ?? pipeline.convert([{ key: 'k', kind: 'iptables', text: after }], opts);
+      text = after;
+      assert.equal(result.output, full.output);
+      assert.deepEqual(result.rules, full.rules);
+    }
+    assert.equal(applied, ports.length, 'port edits never need a full conversion');
+  });
+
+  describe('on the Neutron corpus', () => {
+    before(function () {
+      requirePrereqs(this, prereqs.corpus());
+    });
+
+    for (const file of ['qrouter-0391ee86.iptables-save', 'qdhcp-3e8f1a2b.ip6tables-save', 'compute-ovs-hybrid-sg.iptables-save']) {
+      it(`equals a full conversion for random edits of ${file}`, () => {
+        const dir = join(corpusDir, 'neutron');
+        const text = readFileSync(join(dir, file), 'utf8');
+        const setsFile = readdirSync(dir).find((f) => f === file.replace(/\.ip6?tables-save$/, '.ipset-save'));
+        const sets: SourceText[] = setsFile ? [{ key: 'sets', kind: 'ipset', text: readFileSync(join(dir, setsFile), 'utf8') }] : [];
+        const { applied } = checkSplices(file, text, sets, DEFAULT_VIEW_OPTIONS, 80);
+        assert.ok(applied > 0, 'the splice applied at least once');
+      });
+    }
+  });
+});
