@@ -122,6 +122,11 @@ add element inet t v4 { fe80::1 }
     assert.match(d[4]!.message, /1 part/);
   });
 
+  it('reports verdict maps with values and data maps with verdicts', () => {
+    const d = check(`table ip t {\n\tmap v { type ipv4_addr : verdict; elements = { 10.0.0.1 : 10.0.0.2 } }\n\tmap m { type ipv4_addr : mark; elements = { 10.0.0.1 : accept } }\n\tchain c {\n\t\tip saddr vmap { 10.0.0.1 : 10.0.0.2, 10.0.0.3 : drop }\n\t}\n}\n`);
+    assert.deepEqual(d.map((x) => [x.code, x.line]), [['nft-type-mismatch', 5], ['nft-set-type-mismatch', 2], ['nft-set-type-mismatch', 3]]);
+  });
+
   it('reports constants that cannot match their selector', () => {
     assert.deepEqual(codes(`table inet t {\n\tchain c {\n\t\tip saddr ::1 drop\n\t\ttcp dport 10.0.0.1 drop\n\t\tip6 daddr { ::1, 10.1.1.1 } drop\n\t}\n}\n`), ['nft-type-mismatch', 'nft-type-mismatch', 'nft-type-mismatch']);
   });

@@ -335,6 +335,14 @@ class Analyzer {
 
   /** `ip saddr ::1`, `tcp dport 1.2.3.4`: a constant that cannot be of the selector's type. */
   private checkStatementTypes(s: Stmt, t: TableModel): void {
+    if (s.kind === 'expr' && s.expr.kind === 'map' && s.expr.map.kind === 'set') {
+      // an anonymous verdict map maps to verdicts, a data map to values
+      for (const m of s.expr.map.elements) {
+        if (m.kind !== 'mapping') continue;
+        const v = m.value.kind === 'elem' ? m.value.value : m.value;
+        if (s.expr.vmap && v.kind !== 'verdict' && v.kind !== 'variable') this.report('nft-type-mismatch', 'error', v.range ?? m.range, `vmap values are verdicts (accept, drop, jump chain...), not ${v.kind === 'literal' ? v.text : 'this value'}`);
+      }
+    }
     if (s.kind !== 'relational' || s.left.kind !== 'selector') return;
     const type = selectorDataType(s.left);
     if (!type) return;
@@ -359,7 +367,13 @@ class Analyzer {
       if (key.kind === 'elem') key = key.value;
       if (value?.kind === 'elem') value = value.value;
       if (keyTypes) this.checkValue(decl, 'element', keyTypes, key);
-      if (dataTypes && value) this.checkValue(decl, 'value', dataTypes, value);
+      if (dataTypes && value) {
+        if (dataTypes.join(' . ') === 'verdict') {
+          if (value.kind !== 'verdict' && value.kind !== 'variable') this.report('nft-set-type-mismatch', 'error', value.range ?? el.range, `verdict map '${decl.name}' maps to verdicts (accept, drop, jump chain...), not to ${value.kind === 'literal' ? value.text : 'this value'}`);
+        } else if (value.kind === 'verdict') {
+          this.report('nft-set-type-mismatch', 'error', value.range ?? el.range, `map '${decl.name}' maps to ${dataTypes.join(' . ')}, not to verdicts: declare it with ': verdict'`);
+        } else this.checkValue(decl, 'value', dataTypes, value);
+      }
       if (decl.kind === 'map' && el.kind !== 'mapping' && !(el.kind === 'literal' && el.text === '*')) {
         this.report('nft-set-type-mismatch', 'error', el.range, `map '${decl.name}' needs 'key : value' elements`);
       }
