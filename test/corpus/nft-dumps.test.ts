@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseNft } from '../../src/convert/nft/index';
 import { printNftFile } from '../../src/convert/nft/printer';
 import { formatNft } from '../../src/convert/nft/format';
+import { analyzeNft } from '../../src/convert/nft/analysis';
 import { corpusDir, prereqs, requirePrereqs } from '../support/prereq';
 import { withoutPositions } from '../../src/convert/nft/ast-util';
 
@@ -48,6 +49,19 @@ describe('corpus: nft-dumps', function () {
     }
     console.log(`      nft-dumps: ${parsed}/${files.length} parse, ${roundTrip}/${files.length} round-trip, ${identical} byte-identical`);
     assert.deepEqual(failures, []);
+  });
+
+  it('analysis finds no errors in rulesets nft itself listed (no false positives)', function () {
+    const errors: string[] = [];
+    const counts = new Map<string, number>();
+    for (const f of files) {
+      for (const d of analyzeNft(parseNft(readFileSync(join(dir, f), 'utf8')).file)) {
+        counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
+        if (d.severity === 'error') errors.push(`${f}:${d.range.start.line + 1}: ${d.message} [${d.code}]`);
+      }
+    }
+    console.log(`      nft-dumps analysis: ${[...counts].map(([c, n]) => `${c} ${n}`).join(', ') || 'no findings'}`);
+    assert.deepEqual(errors, []);
   });
 
   it('every dump printed in script style (add commands) parses again without errors', function () {

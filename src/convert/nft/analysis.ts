@@ -370,7 +370,7 @@ class Analyzer {
       if (dataTypes && value) {
         if (dataTypes.join(' . ') === 'verdict') {
           if (value.kind !== 'verdict' && value.kind !== 'variable') this.report('nft-set-type-mismatch', 'error', value.range ?? el.range, `verdict map '${decl.name}' maps to verdicts (accept, drop, jump chain...), not to ${value.kind === 'literal' ? value.text : 'this value'}`);
-        } else if (value.kind === 'verdict') {
+        } else if (value.kind === 'verdict' && !dataTypes.includes('unknown')) {
           this.report('nft-set-type-mismatch', 'error', value.range ?? el.range, `map '${decl.name}' maps to ${dataTypes.join(' . ')}, not to verdicts: declare it with ': verdict'`);
         } else this.checkValue(decl, 'value', dataTypes, value);
       }
@@ -506,7 +506,7 @@ function isIpv6(text: string): boolean {
 /** The basic types of a `typeof` expression, one per concatenation part, when they are clear. */
 function typeofTypes(e: Expr): string[] {
   const parts = e.kind === 'concat' ? e.parts : [e];
-  return parts.map((p) => (p.kind === 'selector' ? selectorDataType(p) ?? 'unknown' : 'unknown'));
+  return parts.map((p) => (p.kind === 'selector' ? (p.path.join(' ') === 'verdict' ? 'verdict' : selectorDataType(p) ?? 'unknown') : 'unknown'));
 }
 
 /** The data type of selectors whose values are easy to tell apart. */
