@@ -312,6 +312,7 @@ export const MODULES: readonly ModuleSpec[] = DEFS.map((d) => ({
 interface DialectIndex {
   readonly matches: Map<string, ModuleSpec>;
   readonly targets: Map<string, ModuleSpec>;
+  readonly targetsUpper: Map<string, ModuleSpec>;
   /** ebtables: option name → implicit module. */
   readonly implicitByOption: Map<string, ModuleSpec>;
   /** Option name → every module of the dialect that has it. */
@@ -323,10 +324,20 @@ const indexes = new Map<Dialect, DialectIndex>();
 function indexFor(dialect: Dialect): DialectIndex {
   let idx = indexes.get(dialect);
   if (idx) return idx;
-  idx = { matches: new Map(), targets: new Map(), implicitByOption: new Map(), byOption: new Map() };
+  idx = buildIndex(dialect);
+  indexes.set(dialect, idx);
+  return idx;
+}
+
+function buildIndex(dialect: Dialect): DialectIndex {
+  const idx: DialectIndex = { matches: new Map(), targets: new Map(), targetsUpper: new Map(), implicitByOption: new Map(), byOption: new Map() };
   for (const m of MODULES) {
     if (!m.dialects.includes(dialect)) continue;
-    (m.kind === 'match' ? idx.matches : idx.targets).set(m.kind === 'match' ? m.name : m.name.toUpperCase(), m);
+    if (m.kind === 'match') idx.matches.set(m.name, m);
+    else {
+      idx.targets.set(m.name, m);
+      idx.targetsUpper.set(m.name.toUpperCase(), m);
+    }
     for (const o of m.options) {
       for (const n of [o.name, ...o.aliases]) {
         const list = idx.byOption.get(n) ?? [];
@@ -336,7 +347,6 @@ function indexFor(dialect: Dialect): DialectIndex {
       }
     }
   }
-  indexes.set(dialect, idx);
   return idx;
 }
 
@@ -347,7 +357,8 @@ export function findMatch(dialect: Dialect, name: string): ModuleSpec | undefine
 
 /** A target by name; iptables target names are upper case but lookups tolerate any case. */
 export function findTarget(dialect: Dialect, name: string): ModuleSpec | undefined {
-  return indexFor(dialect).targets.get(name.toUpperCase());
+  const idx = indexFor(dialect);
+  return idx.targets.get(name) ?? idx.targetsUpper.get(name.toUpperCase());
 }
 
 export function findModuleOption(spec: ModuleSpec, name: string): ModuleOption | undefined {

@@ -89,12 +89,19 @@ class LineReader {
     private base: number,
     readonly unquote: (raw: string) => { text: string; quoted: boolean },
     private readonly diagnostics: Diagnostic[],
-  ) {}
+  ) {
+    this.fileQuoting = unquote === unquoteFileWord;
+  }
+
+  /** iptables-restore quoting: only `"` starts a quoted part. */
+  private readonly fileQuoting: boolean;
 
   /** One copy of each repeated word (chain names, flags, comments): a big dump repeats most words. */
   private readonly strings = new Map<string, string>();
 
   private intern(s: string): string {
+    // Short words only: they are copied per occurrence and cheap to hash; long ones are slices.
+    if (s.length > 16) return s;
     const hit = this.strings.get(s);
     if (hit !== undefined) return hit;
     if (this.strings.size < 200000) this.strings.set(s, s);
@@ -118,7 +125,7 @@ class LineReader {
     const r = this.range(t);
     const image = tokenText(t.image);
     const raw = dropPrefix ? image.slice(dropPrefix) : image;
-    if (!dropPrefix && !QUOTE_CHARS.test(raw)) return { text: this.intern(raw), quoted: false, range: r };
+    if (!dropPrefix && (this.fileQuoting ? raw.indexOf('"') < 0 : !QUOTE_CHARS.test(raw))) return { text: this.intern(raw), quoted: false, range: r };
     const u = this.unquote(raw);
     return { text: this.intern(u.text), quoted: u.quoted, range: dropPrefix ? { start: { line: r.start.line, character: r.start.character + dropPrefix }, end: r.end } : r };
   }
