@@ -94,7 +94,7 @@ describe('Neutron dumps → nft', function () {
     const br = convert('compute-ovs-hybrid-sg.iptables-save', { physdev: 'bridge', ipsets: computeIpsets() });
     assert.equal(br.r.diagnostics.filter((x) => x.code === 'physdev-unsupported').length, 0);
     assert.match(br.r.output, /table bridge filter \{/);
-    assert.match(br.r.output, /chain FORWARD \{\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tcounter jump neutron-openvswi-FORWARD\n/);
+    assert.match(br.r.output, /chain FORWARD \{\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tmeta protocol ip counter jump neutron-openvswi-FORWARD\n/);
     assert.match(br.r.output, /oifname "tap7a3c1b0e-4f" counter jump neutron-openvswi-sg-chain comment "Direct traffic from the VM interface to the security group chain."/);
     // the per-port chains come along, with the ipset as a named set of the bridge table
     const bridge = br.r.output.slice(br.r.output.indexOf('table bridge filter'));
@@ -103,6 +103,17 @@ describe('Neutron dumps → nft', function () {
     assert.match(bridge, /set NIPv4fc83d7d6-3e24-4a6f-a7a4- \{/);
     assert.match(br.r.output, /# -A neutron-openvswi-FORWARD -m physdev .* \(moved to table bridge filter: -m physdev\)/);
     assert.ok(br.r.rules.filter((o) => o.outcome === 'unsupported').length === 0);
+  });
+
+  it('--physdev bridge with iptables and ip6tables: one bridge table per family, entered only by that family', () => {
+    const files = ['compute-ovs-hybrid-sg.iptables-save', 'compute-ovs-hybrid-sg.ip6tables-save'].map((n) => ({ file: parseIptablesSave(load(n)), name: n }));
+    const r = convertFiles(files, { physdev: 'bridge', ipsets: computeIpsets() });
+    assert.match(r.output, /^table bridge filter \{/m);
+    assert.match(r.output, /^table bridge filter-ip6 \{/m);
+    const v6 = r.output.slice(r.output.indexOf('table bridge filter-ip6'));
+    assert.match(v6, /chain FORWARD \{\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tmeta protocol ip6 counter jump neutron-openvswi-FORWARD\n/);
+    assert.match(v6, /ip6 saddr @NIPv6fc83d7d6-3e24-4a6f-a7a4- counter return/);
+    assert.match(r.output, /# -A neutron-openvswi-FORWARD -m physdev .* \(moved to table bridge filter-ip6: -m physdev\)/);
   });
 
   it('-m set uses named sets declared from the ipset dump, or inferred with a warning', () => {

@@ -8,7 +8,7 @@ import type { Command, Dialect, IptablesFile, TableBlock } from '../ast/iptables
 import type { Chain, Family, NftFile, ObjectDecl, Rule as NftRule, SetDecl, Stmt, Table, TableItem } from '../ast/nft';
 import { printNftFile, printRuleBody } from '../nft/printer';
 import { dialectFamily, RuleContext, type ConvertOptions, type Outcome, type TableServices } from './context';
-import { kw, lit, verdict } from './nft-build';
+import { kw, lit, raw, verdict } from './nft-build';
 import { translateRuleIn } from './rule';
 import { catalogOf, EMPTY_CATALOG, type IpsetCatalog, type IpsetInfo } from './sets';
 import { mergeInet } from './merge';
@@ -92,6 +92,8 @@ function prioName(name: string | undefined, hook: string): string | undefined {
 
 function bridgePriority(table: string, chain: string): number {
   if (table === 'nat') return chain === 'PREROUTING' ? -300 : chain === 'POSTROUTING' ? 300 : 100;
+  // physdev rules of the raw table (conntrack zones) must run before bridge conntrack
+  if (table === 'raw') return -300;
   return -200;
 }
 
@@ -109,6 +111,11 @@ function baseChain(family: Family, table: string, chain: string, numeric: boolea
   const type = table === 'nat' ? 'nat' : table === 'mangle' && chain === 'OUTPUT' ? 'route' : 'filter';
   const p = ipPriority(table, chain);
   return { type, hook, priority: lit(numeric ? p : prioName(IP_PRIO_NAMES[p], hook) ?? p) };
+}
+
+/** The bridge table that receives the physdev rules of an ip (`filter`) or ip6 (`filter-ip6`) table. */
+export function bridgeTableName(table: string, dialect: Dialect): string {
+  return dialect === 'ip6tables' ? `${table}-ip6` : table;
 }
 
 // ---------------------------------------------------------------- one output table
@@ -313,7 +320,7 @@ export class Converter {
     const moved = this.moved.get(cmd);
     if (moved) {
       for (const d of moved.diagnostics) this.report(st.name, d);
-      const nodes: NftRule[] = [{ kind: 'rule', stmts: [], disabled: `${cmd.text}  (moved to table bridge ${tableName}: -m physdev)`, origin: cmd.range }];
+      const nodes: NftRule[] = [{ kind: 'rule', stmts: [], disabled: `${cmd.text}  (moved to table bridge ${bridgeTableName(tableName, st.dialect)}: -m physdev)`, origin: cmd.range }];
       this.outcomes.push({ file: st.name, source: cmd.range, outcome: moved.outcome, table: tableName, chain: chainName, nodes: [...moved.nodes, ...nodes] });
       this.place(c, cmd, nodes);
       return;
@@ -376,7 +383,9 @@ export class Converter {
         }
       }
     }
-    const btb = this.tableFor('bridge', tableName);
+    // iptables and ip6tables rules go to separate bridge tables: their chains share names.
+    const btb = this.tableFor('bridge', bridgeTableName(tableName, st.dialect));
+    const l3 = st.dialect === 'ip6tables' ? 'ip6' : 'ip';
     const numeric = !!this.opts.numericPriority;
     const copied = new Set<string>();
     const translate = (cmd: Command, chain: string) => {
@@ -401,7 +410,7 @@ export class Converter {
     for (const chain of byChain.keys()) {
       if (!ancestors.has(chain)) continue;
       const c = btb.chain(chain);
-      const base = baseChain('bridge', tableName === 'nat' ? 'nat' : 'filter', chain, numeric);
+      const base = baseChain('bridge', tableName === 'nat' || tableName === 'raw' ? tableName : 'filter', chain, numeric);
       if (base) {
         c.base = base;
         c.policy = 'accept';
@@ -412,6 +421,9 @@ export class Converter {
         if (!Converter.hasPhysdev(cmd) && !onPath) continue;
         const r = translate(cmd, chain);
         if (!r) continue;
+        // A bridge table sees every frame (ARP, the other IP family...); br_netfilter showed
+        // the ip(6)tables chains only this family's packets, so the entry rules say so.
+        if (base) for (const n of r.nodes) n.stmts.unshift(raw(`meta protocol ${l3}`, n.origin));
         c.rules.push(...r.nodes);
         if (Converter.hasPhysdev(cmd)) this.moved.set(cmd, r);
       }
