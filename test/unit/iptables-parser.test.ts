@@ -224,6 +224,10 @@ describe('iptables argument form', () => {
     assert.equal(parseIptablesArgs('-P INPUT DROP', { dialect: 'iptables' }).command!.policy!.text, 'DROP');
     assert.equal(parseIptablesArgs('-F', { dialect: 'iptables' }).command!.kind, 'flush');
     assert.equal(parseIptablesArgs('-N x', { dialect: 'iptables' }).command!.chain!.text, 'x');
+    const pasted = parseIptablesArgs('sudo /usr/sbin/iptables-nft -t nat -A POSTROUTING -j MASQUERADE', { dialect: 'iptables' });
+    assert.deepEqual(pasted.diagnostics, []);
+    assert.equal(pasted.table, 'nat');
+    assert.equal(pasted.command!.rule!.target!.name.text, 'MASQUERADE');
   });
 
   it('assigns options after a target to the module that owns them', () => {

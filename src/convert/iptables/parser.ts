@@ -8,7 +8,7 @@ import type { Diagnostic, Range } from '../ast/common';
 import type { ChainDecl, Command, Comment, Counters, Dialect, IptablesFile, TableBlock, Word } from '../ast/iptables';
 import { argsLexer, BrokenQuote, Bang, ChainHeader, Commit, CommentLine, TableHeader, Counters as CountersToken, fileLexer, Newline, tokenLength, tokenText, unquoteFileWord, unquoteShellWord } from './lexer';
 import { parseLineTokens } from './line-parser';
-import { buildCommand, diag, type Tok } from './rule-builder';
+import { buildCommand, diag, isBang, type Tok } from './rule-builder';
 import { detectFormat } from '../detect';
 
 export interface ParseOptions {
@@ -26,6 +26,8 @@ interface MutableTable {
 
 const COUNTERS = /^\[(\d+):(\d+)\]$/;
 const QUOTE_CHARS = /["'\\]/;
+/** Program names a pasted command may start with. */
+const PROGRAM = /^(?:sudo|(?:\S*\/)?(?:ip6?tables|ebtables|arptables)(?:-nft|-legacy)?(?:-translate)?)$/;
 /** Characters lexed at a time (rounded up to a line end). */
 const CHUNK_SIZE = 1 << 16;
 
@@ -348,6 +350,8 @@ export function parseIptablesArgs(args: string, opts: { readonly dialect: Dialec
     const rr = line === 0 ? r : new LineReader(args, line, lineStart, 0, unquoteShellWord, diagnostics);
     toks.push(rr.tok(t));
   }
+  // A pasted command line may still start with the program (`sudo iptables-nft -t nat -A ...`).
+  while (toks.length > 0 && !isBang(toks[0]) && !(toks[0] as Word).quoted && PROGRAM.test((toks[0] as Word).text)) toks.shift();
   if (toks.length === 0) {
     diagnostics.push(diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'missing-command', 'no command given'));
     return { table: 'filter', diagnostics };
