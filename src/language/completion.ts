@@ -4,6 +4,7 @@
  */
 import type { Position } from '../convert/ast/common';
 import type { Dialect } from '../convert/ast/iptables';
+import { CREATE_OPTIONS, IPSET_TYPES } from '../convert/ipset/index';
 import { allModules, coreOptions, findMatch, findTarget, implicitProtocolModule, STANDARD_VERDICTS, TABLES } from '../convert/iptables/index';
 import { CTSTATE_DOCS, TABLE_DOCS, VERDICT_DOCS } from './iptables-docs';
 import type { NameOccurrence } from './model';
@@ -134,7 +135,6 @@ export function iptablesCompletions(dialect: Dialect, lines: readonly string[], 
     const j = Math.max(words.lastIndexOf('-j'), words.lastIndexOf('--jump'));
     const target = j >= 0 ? findTarget(dialect, words[j + 1] ?? '') : undefined;
     for (const o of target?.options ?? []) items.push({ label: `--${o.name}`, kind: 'option', detail: `-j ${target!.name}${o.argHint ? ` ${o.argHint}` : ''}`, documentation: o.description, replaceLength });
-    if (typing === '') return items.filter((i) => i.label.startsWith('--')).length ? items : [];
     return items;
   }
   return items;
@@ -251,5 +251,39 @@ export function nftCompletions(tokens: NftTokens, pos: Position, names: readonly
   }
   // After a complete expression or statement, another statement may follow on the same rule.
   if (inner === 'chain' || (inner === 'top' && words[1] === 'rule')) return keywordItems(STATEMENT_STARTS, replaceLength);
+  return [];
+}
+
+// ---------------------------------------------------------------- ipset
+
+const IPSET_COMMANDS: readonly [string, string][] = [
+  ['create', 'Create a set: create NAME TYPE [options]'], ['add', 'Add an element: add NAME ELEMENT [options]'],
+  ['del', 'Delete an element'], ['test', 'Test whether an element is in a set'], ['flush', 'Remove every element'],
+  ['destroy', 'Delete a set'], ['swap', 'Exchange the contents of two sets'], ['rename', 'Rename a set'],
+];
+const NAMED = new Set(['add', 'del', 'test', 'flush', 'destroy', 'swap', 'rename', '-A', '-D', '-T', '-F', '-X', '-W', '-E']);
+
+export function ipsetCompletions(lineText: string, character: number, names: readonly NameOccurrence[]): CompletionEntry[] {
+  const before = lineText.slice(0, character);
+  const words = before.split(/\s+/).filter(Boolean);
+  const typing = /\s$/.test(before) || before === '' ? '' : (words.pop() ?? '');
+  const replaceLength = typing.length;
+  const sets = () => [...new Set(names.filter((n) => n.kind === 'ipset' && n.declaration).map((n) => n.name))];
+  if (words.length === 0) return IPSET_COMMANDS.map(([label, detail]) => ({ label, kind: 'keyword', detail, replaceLength }));
+  const cmd = words[0]!;
+  if (words.length === 1 && NAMED.has(cmd)) return sets().map((s) => ({ label: s, kind: 'set', detail: 'ipset', replaceLength }));
+  if (words.length === 2 && (cmd === 'swap' || cmd === '-W')) {
+    return sets().map((s) => ({ label: s, kind: 'set', detail: 'ipset', replaceLength }));
+  }
+  if (cmd === 'create' || cmd === '-N') {
+    if (words.length === 2) return [...IPSET_TYPES.values()].map((t) => ({ label: t.name, kind: 'value', documentation: t.description, replaceLength }));
+    if (words.length >= 3) {
+      const prev = words[words.length - 1]!;
+      if (prev === 'family') return ['inet', 'inet6'].map((f) => ({ label: f, kind: 'value', replaceLength }));
+      if (CREATE_OPTIONS.get(prev)?.value) return [];
+      const used = new Set(words);
+      return [...CREATE_OPTIONS.entries()].filter(([o]) => !used.has(o)).map(([o, spec]) => ({ label: o, kind: 'option', documentation: spec.description, replaceLength }));
+    }
+  }
   return [];
 }

@@ -25,6 +25,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, log?:
     L.registerHoverProvider(SELECTOR, providers),
     L.registerCompletionItemProvider({ language: 'iptables-save' }, providers, ' ', '-'),
     L.registerCompletionItemProvider({ language: 'nft' }, providers, ' ', '@', '$'),
+    L.registerCompletionItemProvider({ language: 'ipset' }, providers, ' '),
     L.registerDocumentFormattingEditProvider({ language: 'nft' }, providers),
     registerNftValidation(docs, log, async (text, fileName) => (await validateNft(text, fileName ? { fileName } : {})).diagnostics),
   );

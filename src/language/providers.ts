@@ -1,6 +1,8 @@
 /** Thin vscode providers over the pure functions of this folder. */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import { iptablesCompletions, nftCompletions, type CompletionEntry } from './completion';
+import { ipsetCompletions, iptablesCompletions, nftCompletions, type CompletionEntry } from './completion';
 import type { LanguageDocuments } from './documents';
 import { toRange } from './documents';
 import { formatNftText, minimalEdit } from './formatting';
@@ -61,12 +63,22 @@ export class LanguageProviders implements
   /** Declarations in this document, or for ipset names, in the open/workspace ipset files. */
   async provideDefinition(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Location[]> {
     const analysis = await this.docs.get(doc);
-    const occ = analysis && nameAt(analysis.names, pos(position));
-    if (!analysis || !occ) return [];
+    if (!analysis) return [];
+    const occ = nameAt(analysis.names, pos(position));
+    if (!occ) return this.includedFile(doc, analysis, position);
     const here = declarationsOf(analysis.names, occ).map((n) => new vscode.Location(doc.uri, toRange(n.range)));
     if (here.length || occ.kind !== 'ipset') return here;
     await this.openWorkspaceIpsetFiles();
     return this.elsewhere(doc, occ, true);
+  }
+
+  /** `include "file"`: the file, resolved against the including document. */
+  private includedFile(doc: vscode.TextDocument, analysis: DocumentFacts, position: vscode.Position): vscode.Location[] {
+    if (analysis.language !== 'nft' || doc.uri.scheme !== 'file') return [];
+    const include = analysis.outline.find((s) => s.kind === 'include' && toRange(s.range).contains(position));
+    if (!include || /[*?[]/.test(include.name)) return [];
+    const path = isAbsolute(include.name) ? include.name : join(dirname(doc.uri.fsPath), include.name);
+    return existsSync(path) ? [new vscode.Location(vscode.Uri.file(path), new vscode.Position(0, 0))] : [];
   }
 
   async provideReferences(doc: vscode.TextDocument, position: vscode.Position, context: vscode.ReferenceContext): Promise<vscode.Location[]> {
@@ -144,6 +156,8 @@ export class LanguageProviders implements
       entries = iptablesCompletions(analysis.dialect ?? 'iptables', lines, pos(position), analysis.names, ipsets);
     } else if (analysis.language === 'nft') {
       entries = nftCompletions(this.docs.nftTokens(doc), pos(position), analysis.names);
+    } else if (analysis.language === 'ipset') {
+      entries = ipsetCompletions(doc.lineAt(position.line).text, position.character, analysis.names);
     }
     return entries.map((e) => {
       const item = new vscode.CompletionItem(e.label, COMPLETION_KIND[e.kind]);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDocument } from '../../src/language/analysis';
-import { iptablesCompletions, nftCompletions } from '../../src/language/completion';
+import { ipsetCompletions, iptablesCompletions, nftCompletions } from '../../src/language/completion';
 import { formatNftText, minimalEdit } from '../../src/language/formatting';
 import { iptablesHover, iptablesHoverOnLine } from '../../src/language/iptables-hover';
 import { AnalysisClient } from '../../src/language/analysis-client';
@@ -235,6 +235,24 @@ describe('language: nft navigation, hover, completion, formatting', () => {
   it('computes one minimal replacement for formatting edits', () => {
     assert.deepEqual(minimalEdit('abcXYZdef', 'abc12def'), { start: 3, end: 6, text: '12' });
     assert.equal(minimalEdit('same', 'same'), undefined);
+  });
+});
+
+describe('language: ipset completion', () => {
+  const text = 'create a hash:ip family inet\ncreate b list:set size 8\nadd a 10.0.0.1\n';
+  const names = analyzeDocument('ipset', text).names;
+  const labels = (line: string) => ipsetCompletions(line, line.length, names).map((c) => c.label);
+
+  it('completes commands, set names, types and create options', () => {
+    assert.ok(labels('').includes('create'));
+    assert.deepEqual(labels('add '), ['a', 'b']);
+    assert.deepEqual(labels('swap a '), ['a', 'b']);
+    assert.ok(labels('create c ').includes('hash:net,port'));
+    const opts = labels('create c hash:net family inet ');
+    assert.ok(opts.includes('hashsize') && opts.includes('counters'));
+    assert.ok(!opts.includes('family'), 'family was given');
+    assert.deepEqual(labels('create c hash:net family '), ['inet', 'inet6']);
+    assert.deepEqual(labels('create c hash:net hashsize '), []);
   });
 });
 

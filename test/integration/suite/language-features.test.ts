@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { prereqs, requirePrereqs } from '../../support/prereq';
 import { activeExtension, openFixture, openSample, screenshot, showAndSettle, sleep, tidyWorkbench } from './support';
@@ -198,6 +201,19 @@ describe('language features in the editor', () => {
     assert.ok(ipset.lineAt(locations[0]!.range.start.line).text.startsWith('create '));
     const refs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', doc.uri, at);
     assert.ok(refs.some((r) => r.uri.fsPath.endsWith('.ipset-save')) && refs.some((r) => r.uri.fsPath.endsWith('.iptables-save')));
+  });
+
+  it('opens an included file from its include line; names defined there are known', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nflens-include-'));
+    writeFileSync(join(dir, 'defs.nft'), 'define mgmt = 192.0.2.0/24\n');
+    writeFileSync(join(dir, 'main.nft'), 'include "defs.nft"\ntable inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tip saddr $mgmt accept\n\t\tip saddr $unknown jump nowhere\n\t}\n}\n');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(dir, 'main.nft')));
+    const locations = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', doc.uri, new vscode.Position(0, 12));
+    assert.equal(locations.length, 1);
+    assert.equal(locations[0]!.uri.fsPath, join(dir, 'defs.nft'));
+    // $mgmt comes from the included file; $unknown and the chain are really undefined.
+    const diags = await diagnosticsOf(doc.uri, (d) => d.some((x) => codeOf(x) === 'nft-undefined-chain'));
+    assert.deepEqual(diags.filter((d) => codeOf(d) === 'nft-undefined-variable').map((d) => doc.getText(d.range)), ['$unknown']);
   });
 
   it('folds tables and chains', async () => {
