@@ -136,10 +136,8 @@ export const sctp: MatchTranslator = {
       } else {
         const all = listed.includes('ALL') ? SCTP_CHUNKS.map(([n]) => n) : listed.filter((c) => c !== 'NONE');
         if (mode === 'only') {
-          const order = [...SCTP_CHUNKS].sort((a, b) => a[1] - b[1]).map(([n]) => n);
-          // the reference lists chunk types in the order of its table (by type number within groups)
+          // every chunk type, in the order of the reference's table
           const refOrder = ['DATA', 'INIT', 'INIT_ACK', 'SACK', 'HEARTBEAT', 'HEARTBEAT_ACK', 'ABORT', 'SHUTDOWN', 'SHUTDOWN_ACK', 'ERROR', 'COOKIE_ECHO', 'COOKIE_ACK', 'ECN_ECNE', 'ECN_CWR', 'SHUTDOWN_COMPLETE', 'I_DATA', 'RE_CONFIG', 'PAD', 'ASCONF', 'ASCONF_ACK', 'FORWARD_TSN', 'I_FORWARD_TSN'];
-          void order;
           for (const c of refOrder) out.push(raw(`sctp chunk ${NFT_CHUNK[c]} ${all.includes(c) ? 'exists' : 'missing'}`, optRange(chunks)));
         } else for (const c of all) out.push(raw(`sctp chunk ${NFT_CHUNK[c]} exists`, optRange(chunks)));
       }

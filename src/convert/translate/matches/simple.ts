@@ -611,5 +611,3 @@ export const realm: MatchTranslator = {
     return [raw(`rtclassid ${neg(r)}${hexOf(vm.value)}`, optRange(r))];
   },
 };
-
-void formatIPv6;
