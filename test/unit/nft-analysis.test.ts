@@ -122,6 +122,11 @@ add element inet t v4 { fe80::1 }
     assert.match(d[4]!.message, /1 part/);
   });
 
+  it('reports NAT statements nft rejects for missing protocol or family context', () => {
+    const d = check(`table inet t {\n\tchain c {\n\t\ttype nat hook prerouting priority dstnat;\n\t\tip daddr 10.0.0.1 dnat to 10.0.0.2:8080\n\t\ttcp dport 80 dnat ip to 10.0.0.2:8080\n\t\tredirect to :tcp dport map { 83 : 8083 }\n\t\ttproxy ip to 10.0.0.1\n\t\tsnat to 1.2.3.4\n\t}\n}\n`);
+    assert.deepEqual(d.map((x) => [x.code, x.line]), [['nft-nat-needs-protocol', 4], ['nft-nat-needs-family', 4], ['nft-nat-needs-protocol', 7], ['nft-nat-needs-family', 8]]);
+  });
+
   it('reports verdict maps with values and data maps with verdicts', () => {
     const d = check(`table ip t {\n\tmap v { type ipv4_addr : verdict; elements = { 10.0.0.1 : 10.0.0.2 } }\n\tmap m { type ipv4_addr : mark; elements = { 10.0.0.1 : accept } }\n\tchain c {\n\t\tip saddr vmap { 10.0.0.1 : 10.0.0.2, 10.0.0.3 : drop }\n\t}\n}\n`);
     assert.deepEqual(d.map((x) => [x.code, x.line]), [['nft-type-mismatch', 5], ['nft-set-type-mismatch', 2], ['nft-set-type-mismatch', 3]]);

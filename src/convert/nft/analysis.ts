@@ -256,7 +256,10 @@ class Analyzer {
         this.checkStatementTypes(s, t);
       }
     };
-    for (const r of t.rules) visitRule(r);
+    for (const r of t.rules) {
+      visitRule(r);
+      this.checkNatContext(r, t);
+    }
     this.checkReachability(t);
     this.checkUnusedChains(t);
     for (const list of t.sets.values()) {
@@ -273,6 +276,43 @@ class Analyzer {
       }
       for (const el of cmd.elements) this.checkRefs(el, t, where, chainExists, setExists);
       this.checkElements(decl, cmd.elements);
+    }
+  }
+
+  /**
+   * What nft's evaluator demands around NAT and tproxy: a port mapping needs a transport
+   * protocol match earlier in the rule; an address in an inet table needs `ip` or `ip6`.
+   */
+  private checkNatContext(r: Rule, t: TableModel): void {
+    let transport = false;
+    for (const s of r.stmts) {
+      if (s.kind === 'relational' || s.kind === 'expr') {
+        const left = s.kind === 'relational' ? s.left : s.expr.kind === 'map' ? s.expr.key : s.expr;
+        const parts = left.kind === 'concat' ? left.parts : [left];
+        for (const p of parts) {
+          if (p.kind !== 'selector') continue;
+          const path = p.path.join(' ');
+          if (TRANSPORT_HEADS.has(p.path[0]!) || path === 'meta l4proto' || path === 'ip protocol' || path === 'ip6 nexthdr') transport = true;
+        }
+        continue;
+      }
+      if (s.kind !== 'keyword' || !NAT_STMTS.has(s.keyword)) continue;
+      const to = s.args.find((a) => a.key === 'to');
+      const glued = s.args.find((a) => a.key === ':' && a.keyGlued);
+      const target = to?.value;
+      const text = target?.kind === 'literal' && !target.quoted ? target.text : undefined;
+      const hasPort = glued !== undefined || (text !== undefined && (/^\[.*\]:/.test(text) || /^:/.test(text) || /^[^:\[\]]*:\d/.test(text)));
+      // `redirect to :tcp dport map { ... }`: the mapping's key is itself the transport match
+      let implied = false;
+      for (const a of s.args) if (a.value) walkExpr(a.value, (x) => (implied ||= x.kind === 'selector' && TRANSPORT_HEADS.has(x.path[0]!)));
+      if ((hasPort || s.keyword === 'tproxy') && !transport && !implied) {
+        this.report('nft-nat-needs-protocol', 'error', s.range, s.keyword === 'tproxy' ? 'tproxy needs a transport protocol match before it (tcp dport ..., meta l4proto tcp)' : `${s.keyword} maps a port: it needs a transport protocol match before it (tcp dport ..., meta l4proto tcp)`);
+      }
+      const family = s.args.some((a) => a.key === 'ip' || a.key === 'ip6');
+      const address = text !== undefined && !/^:/.test(text) && (/^\d/.test(text) || /^\[/.test(text) || text.includes(':')) || (target?.kind === 'range' || target?.kind === 'prefix');
+      if (t.family === 'inet' && (s.keyword === 'snat' || s.keyword === 'dnat' || s.keyword === 'tproxy') && address && !family) {
+        this.report('nft-nat-needs-family', 'error', s.range, `${s.keyword} to an address in an inet table needs 'ip' or 'ip6' (${s.keyword} ip to ...)`);
+      }
     }
   }
 
@@ -431,6 +471,9 @@ class Analyzer {
     if (a.stmt) this.forStmt(a.stmt, onExpr, onVerdict);
   }
 }
+
+const NAT_STMTS = new Set(['snat', 'dnat', 'masquerade', 'redirect', 'tproxy']);
+const TRANSPORT_HEADS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'th']);
 
 /** Statements that neither test nor end anything: what may come before the verdict of an unconditional rule. */
 const PASSIVE_STMTS = new Set(['counter', 'log', 'notrack', 'last']);

@@ -25,6 +25,8 @@ export const NFT_CODES = {
   'nft-duplicate-set': 'A set or map declared twice in one table with different types or kinds, or created when it exists.',
   'nft-duplicate-object': 'A table, flowtable or stateful object created when it exists, or declared twice with different contents.',
   'nft-duplicate-define': 'A variable defined twice (use redefine).',
+  'nft-nat-needs-protocol': 'A NAT or tproxy statement that maps a port (or tproxy at all) without a transport protocol match before it in the rule.',
+  'nft-nat-needs-family': 'snat/dnat/tproxy to an address in an inet table without `ip` or `ip6`.',
   'nft-unreachable-rule': 'A rule after one that always ends its chain (`counter drop`, `accept`, `goto x`): it is never evaluated.',
   'nft-unused-chain': 'A regular chain that no jump, goto or verdict map refers to (hint).',
   'nft-keyword-name': 'A table, chain, set or object named like an nft keyword (`chain counter`): nft reads the keyword and rejects the line.',
