@@ -56,7 +56,7 @@ describe('nflens check', () => {
     const nft = write('r.nft', 'table inet t {\n\tchain c {\n\t\tjump missing\n\t}\n}\n');
     const r = await run([ipset, eb, nft]);
     assert.equal(r.code, 1);
-    assert.match(r.out, /sets\.txt:2:7: error: .*\[ipset-type-mismatch\]/);
+    assert.match(r.out, /sets\.txt:2:7: error: .*\[ipset-element-mismatch\]/);
     assert.match(r.out, /eb\.txt:4:18: error: jump to undefined chain nowhere \[undefined-chain\]/);
     assert.doesNotMatch(r.out, /eb\.txt.*missing-commit/, 'ebtables-save has no COMMIT');
     assert.match(r.out, /r\.nft:3:\d+: error: .*missing/);

@@ -79,13 +79,13 @@ describe('ipset parser', () => {
     assert.deepEqual(
       analyzeIpset(f).map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code}`),
       [
-        '1:6 ipset-type-mismatch',
-        '2:6 ipset-type-mismatch',
-        '3:15 ipset-type-mismatch',
+        '1:6 ipset-element-mismatch',
+        '2:6 ipset-element-mismatch',
+        '3:15 ipset-element-mismatch',
         '4:4 ipset-undeclared-set',
         '5:7 ipset-duplicate-set',
         '6:18 ipset-option-not-enabled',
-        '8:6 ipset-type-mismatch',
+        '8:6 ipset-element-mismatch',
         '10:19 ipset-option-not-enabled',
         '11:10 ipset-missing-range',
       ],

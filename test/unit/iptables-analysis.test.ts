@@ -269,9 +269,9 @@ describe('iptables analysis', () => {
       '0:0 error rule-outside-table',
       '1:0 error missing-commit',
       '3:1 error duplicate-chain',
-      '4:6 error policy-on-user-chain',
+      '4:6 error user-chain-policy',
       '5:1 error chain-name-too-long',
-      '8:3 error policy-on-user-chain',
+      '8:3 error user-chain-policy',
       '9:1 error unknown-table',
     ]);
   });
@@ -282,7 +282,7 @@ describe('iptables analysis', () => {
     assert.deepEqual(out, [
       '3:12 error undefined-chain',
       '4:12 error undefined-chain',
-      '5:12 warning unknown-target',
+      '5:12 warning unknown-target-module',
       '6:12 error jump-to-builtin-chain',
       '5:0 warning unreachable-rule',
       '6:0 warning unreachable-rule',
@@ -306,7 +306,7 @@ describe('iptables analysis', () => {
     assert.deepEqual(out, [
       '1:9 error option-without-module',
       '2:32 error option-without-module',
-      '3:12 warning unknown-match',
+      '3:12 warning unknown-match-module',
       '4:47 error duplicate-option',
       '4:26 error duplicate-option',
       '5:16 warning unknown-option',

@@ -39,7 +39,7 @@ describe('every txlate input line parses (corpus/txlate)', function () {
   it('the module registry knows every match, target and option the txlate cases use', () => {
     const dir = join(corpusDir, 'txlate');
     const problems: string[] = [];
-    const codes = new Set(['unknown-option', 'option-without-module', 'unknown-match', 'duplicate-option', 'invalid-address', 'invalid-port']);
+    const codes = new Set(['unknown-option', 'option-without-module', 'unknown-match-module', 'duplicate-option', 'invalid-address', 'invalid-port']);
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.txlate'))) {
       for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
         const m = PREFIX.exec(line);

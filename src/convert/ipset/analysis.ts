@@ -92,12 +92,12 @@ export function analyzeIpset(file: IpsetFile): Diagnostic[] {
           const dims = set.dimensions;
           const optionalMac = set.type.text === 'bitmap:ip,mac' && el.parts.length === 1;
           if (el.parts.length !== dims.length && !optionalMac) {
-            out.push(d(el.range, 'error', 'ipset-type-mismatch', `a ${set.type.text} element has ${dims.length} part${dims.length > 1 ? 's' : ''} (${dims.join(',')}), this one has ${el.parts.length}`));
+            out.push(d(el.range, 'error', 'ipset-element-mismatch', `a ${set.type.text} element has ${dims.length} part${dims.length > 1 ? 's' : ''} (${dims.join(',')}), this one has ${el.parts.length}`));
           } else {
             const family = set.family === 'inet6' ? 6 : 4;
             for (const part of el.parts) {
               const problem = partProblem(part, family, everCreated);
-              if (problem) out.push(d(part.range, part.dimension === 'set' ? 'warning' : 'error', 'ipset-type-mismatch', `${problem} (set ${set.name.text} is ${set.type.text}${set.family ? ` family ${set.family}` : ''})`));
+              if (problem) out.push(d(part.range, part.dimension === 'set' ? 'warning' : 'error', 'ipset-element-mismatch', `${problem} (set ${set.name.text} is ${set.type.text}${set.family ? ` family ${set.family}` : ''})`));
             }
           }
         }

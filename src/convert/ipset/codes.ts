@@ -11,7 +11,7 @@ export const IPSET_CODES = {
   // Analysis
   'ipset-undeclared-set': 'The command names a set that is not created earlier in the file.',
   'ipset-duplicate-set': 'A set is created twice (without -exist, or with a different type).',
-  'ipset-type-mismatch': 'The element does not fit the set type (number of parts, address family, malformed part).',
+  'ipset-element-mismatch': 'The element does not fit the set type (number of parts, address family, malformed part).',
   'ipset-option-not-enabled': 'An element option needs a create option the set does not have (timeout, counters, comment, skbinfo), or nomatch on a type without networks.',
   'ipset-missing-range': 'A bitmap set needs a range.',
 } as const;

@@ -144,7 +144,7 @@ function analyzeRule(rule: Rule, dialect: Dialect, table: string, out: Diagnosti
 
   for (const m of rule.matches) {
     const spec = findMatch(dialect, m.name.text);
-    if (!spec && m.explicit) out.push(d(m.name.range, 'warning', 'unknown-match', `unknown match module '${m.name.text}'`));
+    if (!spec && m.explicit) out.push(d(m.name.range, 'warning', 'unknown-match-module', `unknown match module '${m.name.text}'`));
     checkModuleOptions(m, spec, m.explicit ? `-m ${m.name.text}` : m.name.text);
     checkLiterals(m.options, MODULE_LITERALS[m.name.text], dialect, out);
   }
@@ -271,7 +271,7 @@ function analyzeTable(t: TableBlock, dialect: Dialect, opts: AnalyzeOptions, out
     const policy = c.policy.text;
     if (!policy) continue;
     if (!builtin && policy !== '-' && dialect !== 'ebtables') {
-      out.push(d(c.policy.range, 'error', 'policy-on-user-chain', `user chain ${c.name.text} cannot have a policy; use -`));
+      out.push(d(c.policy.range, 'error', 'user-chain-policy', `user chain ${c.name.text} cannot have a policy; use -`));
     } else if (builtin && policy !== '-' && !['ACCEPT', 'DROP'].includes(policy)) {
       out.push(d(c.policy.range, 'error', 'invalid-policy', `policy ${policy} is not ACCEPT or DROP`));
     } else if (!builtin && dialect === 'ebtables' && !['ACCEPT', 'DROP', 'RETURN', '-'].includes(policy)) {
@@ -293,7 +293,7 @@ function analyzeTable(t: TableBlock, dialect: Dialect, opts: AnalyzeOptions, out
   for (const c of t.commands) {
     const chainName = c.chain?.text;
     if (c.kind === 'policy' && c.chain) {
-      if (!isBuiltinChain(dialect, tableName, c.chain.text) && dialect !== 'ebtables') out.push(d(c.chain.range, 'error', 'policy-on-user-chain', `only built-in chains have a policy; ${c.chain.text} is a user chain`));
+      if (!isBuiltinChain(dialect, tableName, c.chain.text) && dialect !== 'ebtables') out.push(d(c.chain.range, 'error', 'user-chain-policy', `only built-in chains have a policy; ${c.chain.text} is a user chain`));
       if (c.policy && !['ACCEPT', 'DROP'].includes(c.policy.text) && !(dialect === 'ebtables' && c.policy.text === 'RETURN')) out.push(d(c.policy.range, 'error', 'invalid-policy', `policy ${c.policy.text} is not ACCEPT or DROP`));
     }
     if (chainName && CHAIN_COMMANDS.has(c.kind) && !chains.has(chainName)) {
@@ -320,7 +320,7 @@ function analyzeTable(t: TableBlock, dialect: Dialect, opts: AnalyzeOptions, out
     }
     if (verdicts.includes(name) || findTarget(dialect, name)) continue;
     const looksLikeTarget = (dialect === 'iptables' || dialect === 'ip6tables') && /^[A-Z][A-Z0-9_]*$/.test(name);
-    if (looksLikeTarget && target.kind === 'jump') out.push(d(target.name.range, 'warning', 'unknown-target', `unknown target ${name} (and no chain of that name in table ${tableName})`));
+    if (looksLikeTarget && target.kind === 'jump') out.push(d(target.name.range, 'warning', 'unknown-target-module', `unknown target ${name} (and no chain of that name in table ${tableName})`));
     else out.push(d(target.name.range, 'error', 'undefined-chain', `${target.kind === 'goto' ? 'goto' : 'jump'} to undefined chain ${name}`, { data: { chain: name } }));
   }
 
