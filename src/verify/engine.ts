@@ -275,7 +275,7 @@ function describePacket(s: PacketSpec, via: string): string {
 
 // ---------------------------------------------------------------- the run
 
-const BATCH = 48;
+const BATCH = 96;
 
 export async function verify(input: VerifyInput): Promise<VerifyResult> {
   const started = Date.now();
@@ -288,6 +288,9 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
     const ifaces = planInterfaces(names);
     const id = runId();
     const [orig, conv] = await Promise.all([createTopology(ledger, id, 'orig', ifaces), createTopology(ledger, id, 'conv', ifaces)]);
+    const agent = new PacketAgent();
+    const agentReady = agent.start(ledger, [orig, conv]);
+    agentReady.catch(() => undefined);
     await loadOriginal(orig, input.original);
     try {
       await run(inNs(conv.fw, ['nft', '-f', '-']), input.nftText);
@@ -306,9 +309,7 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
     const convRuleOf = convertedRuleMap(convHandles, input);
 
     const monitors = [new TraceMonitor(orig.fw), new TraceMonitor(conv.fw)];
-    await Promise.all(monitors.map((m) => m.start(ledger)));
-    const agent = new PacketAgent();
-    await agent.start(ledger, [orig, conv]);
+    await Promise.all([...monitors.map((m) => m.start(ledger)), agentReady]);
 
     const probes = generateProbes(input.original, ifaces, { seed: input.seed, maxProbes: input.maxProbes });
     const planned: Planned[] = [];
@@ -473,11 +474,12 @@ function makeBatches(planned: readonly Planned[]): Planned[][] {
   return batches.map((b) => b.items);
 }
 
-async function settle(agent: PacketAgent, monitors: readonly TraceMonitor[], quietMs = 60): Promise<void> {
-  await agent.sync(0.03);
+/** Waits until captures (and, at the end, trace events) stop coming; the kernel handles a veth frame as it is sent. */
+async function settle(agent: PacketAgent, monitors: readonly TraceMonitor[], quietMs = 25): Promise<void> {
+  await agent.sync(0.02);
   const deadline = Date.now() + 2000 + quietMs;
   while (Date.now() < deadline) {
-    if (agent.quietFor >= quietMs && monitors.every((m) => m.quietFor >= quietMs)) return;
+    if (agent.quietFor >= quietMs && monitors.every((m) => m.quietFor >= quietMs || quietMs < 100)) return;
     await new Promise((r) => setTimeout(r, 20));
   }
 }

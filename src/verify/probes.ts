@@ -149,7 +149,7 @@ export function interfaceNames(orig: OriginalRuleset): string[] {
     const prefix = w.slice(0, -1);
     if (!concrete.some((c) => c.startsWith(prefix))) out.push((prefix + 'nflv0').slice(0, 15));
   }
-  out.unshift('nflv-other');
+  out.unshift(NEUTRAL_IFACE);
   return [...new Set(out)];
 }
 
@@ -186,9 +186,13 @@ interface Draft {
   flags?: string;
   srcMac?: string;
   opener?: boolean;
+  /** Values earlier rules of the chain would catch first: left-open fields avoid them. */
+  avoid?: { addr: (a: string, dir: 'src' | 'dst') => boolean; dport: (p: number) => boolean };
 }
 
 const OTHER_MAC = 'fa:16:3e:00:00:99';
+/** The interface no rule names. */
+export const NEUTRAL_IFACE = 'nflv-other';
 
 export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyIface[], opts: GenerateOptions): Probe[] {
   const rng = new Rng(opts.seed);
@@ -208,15 +212,21 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
     let dst = d.dst;
     if (d.kind === 'input' && !dst) dst = d.inIf!.fwAddr[f];
     if (d.kind === 'output' && !src) src = d.outIf!.fwAddr[f];
-    src ??= rng.pick(pool(f));
-    dst ??= rng.pick(pool(f).filter((a) => a !== src));
+    const pickAddr = (dir: 'src' | 'dst', not?: string) => {
+      const all = pool(f).filter((a) => a !== not);
+      const free = d.avoid ? all.filter((a) => !d.avoid!.addr(a, dir)) : all;
+      return free.length ? rng.pick(free) : rng.pick(all);
+    };
+    src ??= pickAddr('src');
+    dst ??= pickAddr('dst', src);
     if (!src || !dst) return undefined;
     src = canonicalAddress(src);
     dst = canonicalAddress(dst);
     const spec: Omit<PacketSpec, 'tag'> = { l3: f, src, dst, proto };
     if (proto === 6 || proto === 17) {
       spec.sport = d.sport ?? 0; // 0: the engine gives each probe its own source port
-      spec.dport = d.dport ?? rng.pick(portPool);
+      const freePorts = d.avoid ? portPool.filter((p) => !d.avoid!.dport(p)) : portPool;
+      spec.dport = d.dport ?? rng.pick(freePorts.length ? freePorts : portPool);
       if (proto === 6) spec.flags = d.flags ?? 'S';
     } else if (proto === 1 || proto === 58) {
       spec.icmpType = d.icmpType ?? (f === 4 ? 8 : 128);
@@ -234,6 +244,7 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
     return from.length ? rng.pick(from) : undefined;
   };
   const flipIf = (c: IfaceCond): IfaceCond => ({ ...c, neg: !c.neg });
+  const neutral = ifaces.find((i) => i.name === NEUTRAL_IFACE);
 
   for (const rule of orig.rules) {
     const matches: Probe[] = [];
@@ -255,19 +266,31 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
       missesByRule.push(misses);
       continue;
     }
+    const earlier = (orig.chains.get(chainKey(rule.family, rule.table, rule.chain)) ?? []).filter((e) => e.index < rule.index && e.target !== undefined);
+    const members = (name: string) => (sets.get(name)?.elements ?? []).map((e) => canonicalAddress(e.parts[0]!.split('/')[0]!));
+    const avoid: Draft['avoid'] = {
+      addr: (a, dir) =>
+        earlier.some((e) => {
+          const pc = e.conds[dir];
+          if (pc && !pc.neg && a.includes(':') === (rule.family === 6) && prefixContains(pc, a, rule.family)) return true;
+          return e.conds.sets.some((st) => !st.neg && st.dirs[0] === dir && members(st.name).includes(canonicalAddress(a)));
+        }),
+      dport: (p) => earlier.some((e) => e.conds.dport && !e.conds.dport.neg && e.conds.dport.ranges.some(([lo, hi]) => p >= lo && p <= hi)),
+    };
     const draftFor = (rule: OriginalRule, combo: (typeof combos)[number], flip?: string): Draft | undefined => {
       const kind = combo.kind;
       const c = combo.conds;
       const f = rule.family;
-      const d: Draft = { family: f, kind };
+      const d: Draft = { family: f, kind, avoid };
       const inC = c.inIf ? (flip === 'inIf' ? flipIf(c.inIf) : c.inIf) : undefined;
       const outC = c.outIf ? (flip === 'outIf' ? flipIf(c.outIf) : c.outIf) : undefined;
+      // An interface the rules leave open is the one no rule names, so only the rules on the way matter.
       if (kind !== 'output') {
-        d.inIf = pickIf(inC);
+        d.inIf = inC ? pickIf(inC) : neutral ?? pickIf(undefined);
         if (!d.inIf) return undefined;
       }
       if (kind !== 'input') {
-        d.outIf = pickIf(outC, d.inIf);
+        d.outIf = outC ? pickIf(outC, d.inIf) : d.inIf === neutral || !neutral ? pickIf(undefined, d.inIf) : neutral;
         if (!d.outIf) return undefined;
       }
       const addr = (p: Prefix | undefined, which: 'src' | 'dst') => {
