@@ -124,7 +124,7 @@ add element inet t v4 { fe80::1 }
 
   it('reports NAT statements nft rejects for missing protocol or family context', () => {
     const d = check(`table inet t {\n\tchain c {\n\t\ttype nat hook prerouting priority dstnat;\n\t\tip daddr 10.0.0.1 dnat to 10.0.0.2:8080\n\t\ttcp dport 80 dnat ip to 10.0.0.2:8080\n\t\tredirect to :tcp dport map { 83 : 8083 }\n\t\ttproxy ip to 10.0.0.1\n\t\tsnat to 1.2.3.4\n\t}\n}\n`);
-    assert.deepEqual(d.map((x) => [x.code, x.line]), [['nft-nat-needs-protocol', 4], ['nft-nat-needs-family', 4], ['nft-nat-needs-protocol', 7], ['nft-nat-needs-family', 8]]);
+    assert.deepEqual(d.map((x) => [x.code, x.line]), [['nft-nat-needs-protocol', 4], ['nft-nat-needs-protocol', 7], ['nft-nat-needs-family', 8]]);
   });
 
   it('reports verdict maps with values and data maps with verdicts', () => {

@@ -285,6 +285,7 @@ class Analyzer {
    */
   private checkNatContext(r: Rule, t: TableModel): void {
     let transport = false;
+    let network = false;
     for (const s of r.stmts) {
       if (s.kind === 'relational' || s.kind === 'expr') {
         const left = s.kind === 'relational' ? s.left : s.expr.kind === 'map' ? s.expr.key : s.expr;
@@ -293,6 +294,8 @@ class Analyzer {
           if (p.kind !== 'selector') continue;
           const path = p.path.join(' ');
           if (TRANSPORT_HEADS.has(p.path[0]!) || path === 'meta l4proto' || path === 'ip protocol' || path === 'ip6 nexthdr') transport = true;
+          // nft takes the NAT family from an earlier network header match
+          if (p.path[0] === 'ip' || p.path[0] === 'ip6' || p.path[0] === 'icmp' || p.path[0] === 'icmpv6' || path === 'meta nfproto') network = true;
         }
         continue;
       }
@@ -310,7 +313,7 @@ class Analyzer {
       }
       const family = s.args.some((a) => a.key === 'ip' || a.key === 'ip6');
       const address = text !== undefined && !/^:/.test(text) && (/^\d/.test(text) || /^\[/.test(text) || text.includes(':')) || (target?.kind === 'range' || target?.kind === 'prefix');
-      if (t.family === 'inet' && (s.keyword === 'snat' || s.keyword === 'dnat' || s.keyword === 'tproxy') && address && !family) {
+      if (t.family === 'inet' && (s.keyword === 'snat' || s.keyword === 'dnat' || s.keyword === 'tproxy') && address && !family && !network) {
         this.report('nft-nat-needs-family', 'error', s.range, `${s.keyword} to an address in an inet table needs 'ip' or 'ip6' (${s.keyword} ip to ...)`);
       }
     }
