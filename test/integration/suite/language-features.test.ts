@@ -92,6 +92,10 @@ describe('language features in the editor', () => {
     const input = table.children.find((c) => c.name === 'input')!;
     assert.ok(input.children.some((r) => r.name.startsWith('ct state invalid drop')), input.children.map((r) => r.name).join(' | '));
     assert.ok(outline.some((s) => s.name === '$ext_if'));
+    const editor = await showAndSettle(doc, { topLine: 85, settleMs: 500 });
+    editor.selection = new vscode.Selection(positionOf(doc, 'ct state invalid drop', 3), positionOf(doc, 'ct state invalid drop', 3));
+    await sleep(1000);
+    await screenshot('breadcrumbs-nft');
   });
 
   it('goes to the chain a -j names in an iptables dump', async () => {
