@@ -17,7 +17,7 @@ const ALLOWED = [
   /^extension\.vsixmanifest$/,
   /^extension\/package\.json$/,
   /^extension\/package\.nls(\.[\w-]+)?\.json$/,
-  /^extension\/(README\.md|CHANGELOG\.md|LICENSE\.txt|LICENSE)$/,
+  /^extension\/(readme\.md|changelog\.md|license\.txt|license)$/i,
   /^extension\/dist\/[^/]+\.js$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
   /^extension\/language-configuration\/[^/]+\.json$/,
