@@ -372,8 +372,9 @@ function scanReferences(tokens: NftTokens, scopes: { start: number; end: number;
     if (t.image === 'ct' && CT_OBJECTS.has(next?.image ?? '') && toks[i + 2]?.image === 'set') {
       const value = toks[i + 3];
       const scope = scopeAt(t.start);
-      if (value && NAME_TYPES.has(value.kind) && scope !== undefined) push('object', unquote(value.image), scope, nameRange(lines, value));
-      i += 3;
+      // `ct helper set ip saddr map @h` sets from a map: only a quoted or declared name is an object.
+      if (value && NAME_TYPES.has(value.kind) && scope !== undefined && (value.kind === 'string' || objectDecls.has(value.image))) push('object', unquote(value.image), scope, nameRange(lines, value));
+      i += 2; // the value is looked at again: it may be a $variable
     }
   }
 }

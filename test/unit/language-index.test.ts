@@ -162,6 +162,12 @@ describe('language: nft index', () => {
     for (const n of r.names) assert.equal(textAt(text, n.range), n.name);
   });
 
+  it('takes only quoted or declared names after `ct helper set` for objects', () => {
+    const text = 'define h = "ftp"\ntable inet t {\n  ct helper ftp { type "ftp" protocol tcp; }\n  chain c {\n    ct helper set $h\n    ct helper set "ftp"\n    ct helper set ip saddr map { 10.0.0.1 : "ftp" }\n  }\n}\n';
+    const r = analyzeDocument('nft', text);
+    assert.deepEqual(r.names.map((n) => `${n.kind}:${n.name}:${n.range.start.line}`), ['variable:h:0', 'table:t:1', 'object:ftp:2', 'chain:c:3', 'variable:h:4', 'object:ftp:5']);
+  });
+
   it('groups command-style rules under their table and chain', () => {
     const text = ['add table ip t', 'add chain ip t c { type filter hook input priority 0; }', 'add chain ip t d', 'add rule ip t c jump d', 'add rule ip t d accept', ''].join('\n');
     const r = analyzeDocument('nft', text);
