@@ -72,6 +72,8 @@ export class NftParser {
   private readonly lineStarts: number[];
   readonly diagnostics: Diagnostic[] = [];
   droppedComments = 0;
+  /** Line of the last position lookup. */
+  private lastLine = 0;
   /** Off while reading priorities, where `filter - 10` is arithmetic. */
   private spacedRanges = true;
   /** Guard against runaway recursion on hostile input (`((((((...`). */
@@ -100,6 +102,10 @@ export class NftParser {
   // ---------------------------------------------------------------- positions and diagnostics
 
   private position(offset: number): { line: number; character: number } {
+    // most lookups fall on the line of the previous one
+    const cached = this.lastLine;
+    const starts = this.lineStarts;
+    if (starts[cached]! <= offset && (cached + 1 >= starts.length || offset < starts[cached + 1]!)) return { line: cached, character: offset - starts[cached]! };
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
@@ -107,6 +113,7 @@ export class NftParser {
       if (this.lineStarts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.lastLine = lo;
     return { line: lo, character: offset - this.lineStarts[lo]! };
   }
 
