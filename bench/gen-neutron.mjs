@@ -198,4 +198,5 @@ function main(argv) {
   process.stderr.write(`${r.ruleCount} rules\n`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main(process.argv.slice(2));
+// Run as a script only when this file itself is the entry point (not when imported or bundled).
+if (import.meta.url === `file://${process.argv[1]}` && /gen-neutron\.mjs$/.test(process.argv[1] ?? '')) main(process.argv.slice(2));
