@@ -9,7 +9,6 @@ import type { IptablesFile } from '../../convert/ast/iptables';
 import { parseIpset } from '../../convert/ipset';
 import { IPTABLES_CODES, parseIptablesSave } from '../../convert/iptables';
 import { convertFiles, type ConversionResult, type ConvertFileOptions, type FileDiagnostic, type RuleOutcome, type SourceMapEntry } from '../../convert/translate/convert';
-import type { Outcome } from '../../convert/translate/context';
 import { ipsetsFromFile, type IpsetInfo } from '../../convert/translate/sets';
 
 /** The choices offered in the view; persisted per workspace. */
@@ -243,10 +242,6 @@ export interface Summary {
   readonly approximations: FeatureCount[];
 }
 
-function bump(c: { translated: number; approximated: number; unsupported: number }, o: Outcome): void {
-  c[o]++;
-}
-
 function groupByCode(diags: readonly FileDiagnostic[], severity: FileDiagnostic['severity']): FeatureCount[] {
   const groups = new Map<string, { count: number; first: FileDiagnostic }>();
   for (const d of diags) {
@@ -267,33 +262,46 @@ function groupByCode(diags: readonly FileDiagnostic[], severity: FileDiagnostic[
 export class ConversionIndex {
   private readonly bySource = new Map<string, RuleOutcome[]>();
   private readonly byOutput: SourceMapEntry[];
-  /** Source-map entries of rules that became several nft rules, by `file\0line`. */
-  private readonly parts = new Map<string, Range[]>();
+  /** Output ranges per source line of each input (several when a rule became several nft rules). */
+  private readonly parts = new Map<string, Map<number, Range[]>>();
   private readonly chainIndex = new Map<string, ChainCounts>();
   private readonly firstOutput = new Map<string, RuleOutcome>();
   readonly summary: Summary;
 
   constructor(readonly result: ViewResult) {
+    let lastFile: string | undefined;
+    let list: RuleOutcome[] = [];
+    let sorted = true;
     for (const r of result.rules) {
       const k = r.file ?? '';
-      let list = this.bySource.get(k);
-      if (!list) this.bySource.set(k, (list = []));
+      if (k !== lastFile) {
+        lastFile = k;
+        const known = this.bySource.get(k);
+        if (known) list = known;
+        else this.bySource.set(k, (list = []));
+      }
+      if (list.length && list[list.length - 1]!.source.start.line > r.source.start.line) sorted = false;
       list.push(r);
     }
-    for (const list of this.bySource.values()) list.sort((a, b) => a.source.start.line - b.source.start.line);
-    this.byOutput = [...result.sourceMap].sort((a, b) => a.output.start.line - b.output.start.line);
+    if (!sorted) for (const l of this.bySource.values()) l.sort((a, b) => a.source.start.line - b.source.start.line);
+    const map = result.sourceMap;
+    let inOrder = true;
+    for (let i = 1; i < map.length && inOrder; i++) if (map[i - 1]!.output.start.line > map[i]!.output.start.line) inOrder = false;
+    this.byOutput = inOrder ? map : map.slice().sort((a, b) => a.output.start.line - b.output.start.line);
+    let lastParts: Map<number, Range[]> | undefined;
+    lastFile = undefined;
     for (const e of result.sourceMap) {
-      const k = `${e.file ?? ''}\u0000${e.source.start.line}`;
-      const list = this.parts.get(k);
-      if (list) list.push(e.output);
-      else this.parts.set(k, [e.output]);
-    }
-    for (const r of result.rules) {
-      const k = chainKey(r.file, r.table, r.chain);
-      if (r.output && !this.firstOutput.has(k)) this.firstOutput.set(k, r);
+      const k = e.file ?? '';
+      if (k !== lastFile || !lastParts) {
+        lastFile = k;
+        lastParts = this.parts.get(k);
+        if (!lastParts) this.parts.set(k, (lastParts = new Map()));
+      }
+      const at = lastParts.get(e.source.start.line);
+      if (at) at.push(e.output);
+      else lastParts.set(e.source.start.line, [e.output]);
     }
     this.summary = this.summarize();
-    for (const c of this.summary.chains) this.chainIndex.set(chainKey(c.file, c.table, c.chain), c);
   }
 
   /** The rule whose source covers `line` of input `file`. */
@@ -309,7 +317,7 @@ export class ConversionIndex {
   outputAt(file: string, line: number): Range[] {
     const rule = this.ruleAt(file, line);
     if (!rule?.output) return [];
-    return this.parts.get(`${file}\u0000${rule.source.start.line}`) ?? [rule.output];
+    return this.parts.get(file)?.get(rule.source.start.line) ?? [rule.output];
   }
 
   /** The source rules that produced output `line`. */
@@ -345,23 +353,37 @@ export class ConversionIndex {
 
   private summarize(): Summary {
     const total = { translated: 0, approximated: 0, unsupported: 0 };
-    const chains = new Map<string, { file?: string; table: string; chain: string; rules: number; translated: number; approximated: number; unsupported: number; firstLine: number }>();
+    type Counts = { file?: string; table: string; chain: string; rules: number; translated: number; approximated: number; unsupported: number; firstLine: number; hasOutput?: boolean };
+    const chains: Counts[] = [];
+    let c: Counts | undefined;
     for (const r of this.result.rules) {
-      bump(total, r.outcome);
-      const k = chainKey(r.file, r.table, r.chain);
-      let c = chains.get(k);
-      if (!c) chains.set(k, (c = { file: r.file, table: r.table, chain: r.chain, rules: 0, translated: 0, approximated: 0, unsupported: 0, firstLine: r.source.start.line }));
+      total[r.outcome]++;
+      // Rules come chain after chain; look the chain up only when it changes.
+      if (!c || c.chain !== r.chain || c.table !== r.table || c.file !== r.file) {
+        const k = chainKey(r.file, r.table, r.chain);
+        c = this.chainIndex.get(k) as Counts | undefined;
+        if (!c) {
+          c = { file: r.file, table: r.table, chain: r.chain, rules: 0, translated: 0, approximated: 0, unsupported: 0, firstLine: r.source.start.line };
+          chains.push(c);
+          this.chainIndex.set(k, c);
+        }
+      }
       c.rules++;
-      bump(c, r.outcome);
+      c[r.outcome]++;
+      if (r.output && !c.hasOutput) {
+        c.hasOutput = true;
+        this.firstOutput.set(chainKey(r.file, r.table, r.chain), r);
+      }
     }
     return {
       rules: this.result.rules.length,
       ...total,
-      chains: [...chains.values()],
+      chains: chains.map(({ hasOutput: _, ...rest }) => rest),
       unsupportedFeatures: groupByCode(this.result.diagnostics, 'error'),
       approximations: groupByCode(this.result.diagnostics, 'warning'),
     };
   }
+
 }
 
 /** "12 rules → 11 translated, 1 unsupported" (zero counts left out). */
