@@ -154,6 +154,8 @@ describe('fuzz: iptables-family and ipset parsers never throw or hang', function
   it('a pathological long line stays fast', () => {
     const line = `-A INPUT ${'! -s 1.2.3.4 '.repeat(5000)}${'"'.repeat(3001)} ${'-m x '.repeat(5000)}\n`;
     exercise(`*filter\n${line}COMMIT\n`);
+    // Many modules on one line: option owner lookup must stay linear.
+    for (const unit of ['-m x --y ', '-m tcp --foo ', '-p tcp -m comment --comment a --dport 1 ']) exercise(`*filter\n-A INPUT ${unit.repeat(5000)}\nCOMMIT\n`);
     exercise('!'.repeat(100000));
     exercise('"'.repeat(100001));
     exercise('\n'.repeat(100000));

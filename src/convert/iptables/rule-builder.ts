@@ -66,6 +66,8 @@ function isArg(t: Tok | undefined): t is Word {
 }
 
 const DECIMAL = /^\d+$/;
+/** How many earlier modules of a rule may claim an option the current module does not have. */
+const MAX_OWNER_SEARCH = 16;
 
 function isDecimal(t: Tok | undefined): boolean {
   return isArg(t) && DECIMAL.test(t.text);
@@ -294,7 +296,8 @@ function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: Com
   const ownerOf = (name: string, flag: Word): ModuleBuild | undefined => {
     if (current?.spec && findModuleOption(current.spec, name)) return current;
     if (target && target !== current && target.spec && findModuleOption(target.spec, name)) return target;
-    for (let k = modules.length - 1; k >= 0; k--) {
+    // Only the latest modules: real rules have a handful, and a bound keeps absurd lines linear.
+    for (let k = modules.length - 1; k >= 0 && k >= modules.length - MAX_OWNER_SEARCH; k--) {
       const m = modules[k]!;
       if (m !== current && m.spec && findModuleOption(m.spec, name)) return m;
     }
