@@ -132,6 +132,9 @@ describe('nft parser', () => {
         'rename chain inet t input in2',
         'list chains inet',
         'add rule t input drop',
+        'get element inet t s { 10.0.0.1 }',
+        'describe tcp dport',
+        'monitor trace',
       ];
       const file = parseOk(lines.join('\n') + '\n');
       assert.equal(printNftFile(file).text, lines.join('\n') + '\n');

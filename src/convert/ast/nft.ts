@@ -361,7 +361,7 @@ export interface Include extends NftNode {
  */
 export interface CommandStmt extends NftNode {
   kind: 'command';
-  verb: 'add' | 'create' | 'insert' | 'replace' | 'delete' | 'destroy' | 'flush' | 'reset' | 'list' | 'rename';
+  verb: 'add' | 'create' | 'insert' | 'replace' | 'delete' | 'destroy' | 'flush' | 'reset' | 'list' | 'rename' | 'get' | 'describe' | 'monitor' | 'export' | 'import';
   /** ruleset | table | chain | rule | set | map | element | flowtable | counter | quota | ct helper ... */
   object: string;
   family?: Family;

@@ -46,7 +46,7 @@ import type {
 // Plain copies of the imported tables: module namespace objects compiled to CommonJS read
 // every export through a getter, which is measurable in this hot loop.
 const T = { ...lexerModule } as typeof lexerModule;
-const { BINOP_WORDS, EXPR_HEADS, FAMILIES, KEYWORD_STMTS, META_UNQUALIFIED, PAYLOAD_PROTOCOLS, RELOP_WORDS, STMT_KEYWORDS, TUNNEL_PROTOCOLS, UNIT_WORD, VERBS, VERDICTS } = { ...vocabularyModule };
+const { BINOP_WORDS, EXPR_HEADS, FAMILIES, FREE_VERBS, KEYWORD_STMTS, META_UNQUALIFIED, PAYLOAD_PROTOCOLS, RELOP_WORDS, STMT_KEYWORDS, TUNNEL_PROTOCOLS, UNIT_WORD, VERBS, VERDICTS } = { ...vocabularyModule };
 
 /** A token that passed a type check (branded so a failed check does not narrow a token to `never`). */
 type Tok = IToken & { readonly __checked: unique symbol };
@@ -309,6 +309,15 @@ export class NftParser {
         return this.parseDefine();
     }
     if (VERBS.has(t.image)) return this.parseCommand();
+    if (FREE_VERBS.has(t.image)) {
+      // `describe tcp dport`, `monitor trace`, `export json`: words kept as written
+      this.i++;
+      const extra: string[] = [];
+      while (!this.atLineEnd()) extra.push(this.next().image);
+      const cmd: CommandStmt = { kind: 'command', verb: t.image as CommandStmt['verb'], object: extra.shift() ?? '', range: this.rangeFrom(t) };
+      if (extra.length) cmd.extra = extra;
+      return cmd;
+    }
     if (isCommandObject(t.image, this.peek(1))) return this.parseCommandBody(t, 'add', true);
     this.errorAt(t, 'nft-unknown-command', `unknown command '${t.image}'`);
   }

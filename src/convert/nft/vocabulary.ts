@@ -7,7 +7,10 @@
 
 export const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
 
-export const VERBS = new Set(['add', 'create', 'insert', 'replace', 'delete', 'destroy', 'flush', 'reset', 'list', 'rename']);
+export const VERBS = new Set(['add', 'create', 'insert', 'replace', 'delete', 'destroy', 'flush', 'reset', 'list', 'rename', 'get']);
+
+/** Commands with free-form arguments (`describe tcp dport`, `monitor trace`, `export json`). */
+export const FREE_VERBS = new Set(['describe', 'monitor', 'export', 'import']);
 
 /** Verdicts of verdict_stmt (`queue` is a statement with arguments here). */
 export const VERDICTS = new Set(['accept', 'drop', 'continue', 'return', 'jump', 'goto']);
