@@ -44,6 +44,13 @@ function chainsWithoutCounters(head: string): boolean {
   return decls.length > 0 && decls.every((l) => !/\[\d+:\d+\]/.test(l));
 }
 
+/** `create [-exist] NAME [-exist] TYPE ...` with an ipset type (word by word: no backtracking). */
+function isIpsetCreate(line: string): boolean {
+  const words = line.split(/\s+/, 64).filter((w) => !w.startsWith('-') || w === '-N');
+  if (words[0] !== 'create' && words[0] !== '-N' && words[0] !== 'n') return false;
+  return words.length >= 3 && /^(hash|bitmap|list):/.test(words[2]!);
+}
+
 /**
  * The format of `text`, or undefined when nothing fits. `fileName` breaks ties and helps
  * with short or empty files.
@@ -68,8 +75,7 @@ export function detectFormat(text: string, fileName?: string): RulesetFormat | u
   if (/^#!.*\bnft\b/.test(head) || /^(table|flush\s+ruleset|define|include)\b/.test(first) || /^(add|create|insert|delete|flush|list|replace)\s+(table|chain|rule|set|map|element|flowtable|counter|quota|limit|ct)\b/.test(first)) {
     return 'nft';
   }
-  const ipsetCreate = /^(create|-N|n)\s+(?:-\S+\s+)*\S+\s+(?:-\S+\s+)*(hash|bitmap|list):\S+/;
-  if (firstLines.some((l) => ipsetCreate.test(l)) && firstLines.every((l) => /^(create|add|del|test|flush|destroy|swap|rename|-[NADTFXWE!]|-exist|[nadtfxwe])\b/.test(l) || l.startsWith('-exist'))) return 'ipset';
+  if (firstLines.some(isIpsetCreate) && firstLines.every((l) => /^(create|add|del|test|flush|destroy|swap|rename|-[NADTFXWE!]|-exist|[nadtfxwe])\b/.test(l) || l.startsWith('-exist'))) return 'ipset';
   if (/^(add|-A|a)\s+\S+\s+\S+/.test(first) && !/^-A\s+\S+\s+-/.test(first) && !/\s-[a-zA-Z-]/.test(first)) {
     return 'ipset';
   }

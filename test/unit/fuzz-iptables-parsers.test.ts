@@ -156,6 +156,7 @@ describe('fuzz: iptables-family and ipset parsers never throw or hang', function
     exercise(`*filter\n${line}COMMIT\n`);
     // Many modules on one line: option owner lookup must stay linear.
     for (const unit of ['-m x --y ', '-m tcp --foo ', '-p tcp -m comment --comment a --dport 1 ']) exercise(`*filter\n-A INPUT ${unit.repeat(5000)}\nCOMMIT\n`);
+    exercise(`create ${'-a '.repeat(20000)}`);
     exercise('!'.repeat(100000));
     exercise('"'.repeat(100001));
     exercise('\n'.repeat(100000));
