@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import {
+  analyzeIptablesBackend,
   fetchRuleset,
   fetchNamespaceRulesets,
   InvalidNamespaceNameError,
@@ -306,6 +307,33 @@ describe('remote layer over a real sshd (e2e)', function () {
     if (r.code === 0) this.skip(); // sudo present and root: nothing to report
     const err = await rejects(fetchRuleset(runner, null, 'iptables'));
     assert.ok(err.kind === 'command-missing' || err.kind === 'sudo-password', err.message);
+  });
+
+  describe('a namespace where both iptables backends hold rules', function () {
+    const name = `nflens-backends-${randomUUID().slice(0, 8)}`;
+    before(async function () {
+      requirePrereqs(this, prereqs.command('iptables-legacy'), prereqs.command('iptables-nft'));
+      await addNamespace(name);
+      execFileSync('ip', ['netns', 'exec', name, 'iptables-legacy', '-A', 'INPUT', '-j', 'ACCEPT']);
+      execFileSync('ip', ['netns', 'exec', name, 'iptables-nft', '-A', 'INPUT', '-j', 'DROP']);
+    });
+    after(async function () {
+      await removeNamespace(name);
+    });
+
+    it('is reported, from the fetched documents alone', async function () {
+      const runner = runnerFor(SSH_ALIAS);
+      const iptables = await fetchRuleset(runner, name, 'iptables', { command: ['iptables-nft-save'] });
+      const nft = await fetchRuleset(runner, name, 'nft');
+      const report = analyzeIptablesBackend(iptables, nft);
+      assert.equal(report.backend, 'nf_tables');
+      assert.equal(report.bothBackends, true);
+      assert.match(report.warning!, /legacy \(x_tables\) rules exist as well/);
+      const legacy = await fetchRuleset(runner, name, 'iptables', { command: ['iptables-legacy-save'] });
+      const fromLegacy = analyzeIptablesBackend(legacy, nft);
+      assert.equal(fromLegacy.backend, 'legacy');
+      assert.equal(fromLegacy.bothBackends, true);
+    });
   });
 
   describe('a namespace named to inject shell', function () {
