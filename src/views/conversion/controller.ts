@@ -257,11 +257,35 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     }
     if (!this.sessions.has(session.id)) return;
     timed(this.log, 'diagnostics', () => this.publishDiagnostics(session));
+    this.keepScrollPosition(session);
     this.outputChanged.fire(session.outputUri);
     this.lensesChanged.fire();
     timed(this.log, 'summary', () => this.converted.fire(session));
     // The output document changes after VS Code asks for the new content; decorate after that.
     setTimeout(() => this.decorateVisible(), 0);
+  }
+
+  /** Puts the output editors back at the line they showed once the new content is in. */
+  private keepScrollPosition(session: ConversionSession): void {
+    const key = session.outputUri.toString();
+    const tops = vscode.window.visibleTextEditors
+      .filter((e) => e.document.uri.toString() === key && e.visibleRanges.length)
+      .map((e) => ({ editor: e, top: e.visibleRanges[0]!.start.line }));
+    if (!tops.length) return;
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() !== key) return;
+      done();
+      for (const { editor, top } of tops) {
+        if (editor.visibleRanges[0]?.start.line !== top && top < e.document.lineCount) {
+          editor.revealRange(new vscode.Range(top, 0, top, 0), vscode.TextEditorRevealType.AtTop);
+        }
+      }
+    });
+    const timer = setTimeout(() => done(), 10_000);
+    function done() {
+      clearTimeout(timer);
+      sub.dispose();
+    }
   }
 
   private inputChanged(uri: vscode.Uri, changes: readonly vscode.TextDocumentContentChangeEvent[]): void {

@@ -193,10 +193,15 @@ describe('conversion view', function () {
     const text = doc.lineAt(line).text;
     const port = /--dport (\d+)/.exec(text)![1]!;
     const at = text.indexOf(`--dport ${port}`) + '--dport '.length;
+    const output = outputEditor(out)!;
+    output.revealRange(new vscode.Range(100, 0, 100, 0), vscode.TextEditorRevealType.AtTop);
+    const top = await waitFor('the output scrolled', () => ((output.visibleRanges[0]?.start.line ?? 0) > 50 ? output.visibleRanges[0]!.start.line : undefined));
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
     await editor.edit((e) => e.replace(new vscode.Range(line, at, line, at + port.length), '4242'));
     await waitFor('the output to show the new port', () => outputDoc(out).getText().includes('dport 4242'));
     assert.equal(outputDoc(out).getText(), expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS).output);
+    await sleep(300);
+    assert.equal(outputEditor(out)?.visibleRanges[0]?.start.line, top, 'the output keeps its scroll position');
   });
 
   it('selects the output lines of the rule under the cursor, and the source rule of an output line', async () => {
