@@ -198,6 +198,10 @@ describe('language: nft navigation, hover, completion, formatting', () => {
     assert.match(hover('jump tenant', 2), /Runs the named chain/);
     assert.match(hover('@blocked', 3), /set blocked[\s\S]*type ipv4_addr[\s\S]*2 references/);
     assert.match(hover('counter', 2), /Counts packets/);
+    assert.match(hover('hook input', 7), /input\*\* — Packets addressed to this host/);
+    assert.match(hover('priority filter', 11), /0: where iptables filter runs/);
+    assert.match(hover('ipv4_addr', 2), /IPv4 address/);
+    assert.match(hover('flags interval', 8), /prefixes and ranges/);
   });
 
   it('completes names after @, $ and jump, and keywords in context', () => {
