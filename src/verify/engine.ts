@@ -233,7 +233,8 @@ function indexTraces(records: readonly TraceRecord[]): Map<number, TraceRecord[]
 function observe(view: SideView, tag: number, sent: PacketSpec, ifName: (w: string) => string, zones: readonly number[]): ProbeOutcome {
   const lines: string[] = [];
   for (const c of view.captured.get(tag) ?? []) {
-    if (c.tag === tag && c.payloadTag === tag && c.l3 === sent.l3) lines.push(`delivered ${describeCapture(c, sent, ifName)}`);
+    const echoAnswered = (sent.icmpType === 8 && c.icmpType === 0) || (sent.icmpType === 128 && c.icmpType === 129);
+    if (c.tag === tag && c.payloadTag === tag && c.l3 === sent.l3 && c.proto === sent.proto && !echoAnswered) lines.push(`delivered ${describeCapture(c, sent, ifName)}`);
     else if (isReplyTo(c, tag, sent)) lines.push(describeReply(c, ifName));
   }
   const rules: string[] = [];
@@ -287,7 +288,19 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
     const names = interfaceNames(input.original);
     const ifaces = planInterfaces(names);
     const id = runId();
-    const [orig, conv] = await Promise.all([createTopology(ledger, id, 'orig', ifaces), createTopology(ledger, id, 'conv', ifaces)]);
+    const [orig, conv, bridge] = await Promise.all([
+      createTopology(ledger, id, 'orig', ifaces),
+      createTopology(ledger, id, 'conv', ifaces),
+      input.original.substitutions.length ? bridgeSupport(ledger, id) : Promise.resolve(undefined),
+    ]);
+    if (bridge) {
+      const lacks = [bridge.conntrack && `conntrack in bridge tables (\`ct state\`: "${bridge.conntrack}")`, bridge.meta && `bridge meta (\`meta ibrname\`: "${bridge.meta}")`].filter(Boolean);
+      notes.push(
+        lacks.length
+          ? `this kernel lacks ${lacks.join(' and ')}, so the bridge-family alternative cannot run here: bridge ports are tested as routed interfaces in both rulesets`
+          : 'this kernel could load the bridge-family alternative, but verify builds routed topologies only: bridge ports are tested as routed interfaces in both rulesets',
+      );
+    }
     const agent = new PacketAgent();
     const agentReady = agent.start(ledger, [orig, conv]);
     agentReady.catch(() => undefined);
@@ -394,7 +407,7 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
       if (o.lines.join('\n') === c.lines.join('\n')) continue;
       const packet = b.openerTag === undefined ? describePacket(b.first.spec, viaText(b.first.via, ifName)) : `after opener ${describePacket(b.first.spec, viaText(b.first.via, ifName))}: reply ${describePacket(sentProbe.get(`0 ${b.tag}`)!.spec, viaText(sentProbe.get(`0 ${b.tag}`)!.via, ifName))}`;
       const explainedBy = [...new Set([...o.rules, ...c.rules].filter((r) => input.diagnosed.has(r)))];
-      const rule = b.probe.origin ?? o.rules[o.rules.length - 1];
+      const rule = b.probe.origin ?? divergence(o.rules, c.rules) ?? o.rules[o.rules.length - 1];
       differences.push({ probe: b.probe, packet, original: o, converted: c, ...(rule ? { rule } : {}), explainedBy });
     }
     const probed = new Set(planned.map((p) => p.probe.origin).filter(Boolean));
@@ -421,6 +434,32 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
 }
 
 export class LoadFailure extends Error {}
+
+/** What the kernel says to a bridge table with conntrack and with bridge meta (undefined: loads). */
+async function bridgeSupport(ledger: Ledger, id: string): Promise<{ conntrack?: string; meta?: string }> {
+  const ns = ledger.namespace(`nflv-${id}-bridgecheck`);
+  await run(['ip', 'netns', 'add', ns]);
+  const tryLoad = async (stmt: string) => {
+    try {
+      await run(inNs(ns, ['nft', '-f', '-']), `table bridge nflens_check {\n\tchain forward {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\t${stmt}\n\t}\n}\n`);
+      return undefined;
+    } catch (e) {
+      const m = /Error: (.*)$/m.exec(e instanceof ToolError ? e.stderr : String(e));
+      return m ? m[1]!.replace(/^Could not process rule: /, '') : 'does not load';
+    }
+  };
+  const [conntrack, meta] = [await tryLoad('ct state established accept'), await tryLoad('meta ibrname "br0" accept')];
+  await run(['ip', 'netns', 'delete', ns]).catch(() => undefined);
+  return { ...(conntrack ? { conntrack } : {}), ...(meta ? { meta } : {}) };
+}
+
+/** The first original rule one side matched and the other did not (only when both traces map to original rules). */
+function divergence(original: readonly string[], converted: readonly string[]): string | undefined {
+  if (converted.length === 0) return undefined;
+  const n = Math.max(original.length, converted.length);
+  for (let i = 0; i < n; i++) if (original[i] !== converted[i]) return original[i] ?? converted[i];
+  return undefined;
+}
 
 function viaText(via: string, ifName: (w: string) => string): string {
   return via === '@fw' ? 'sent by the firewall' : `in on ${ifName(via)}`;

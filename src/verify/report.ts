@@ -33,9 +33,9 @@ export function formatReport(r: VerifyResult, ctx: ReportContext, maxPerRule = 5
   out.push(`${r.probes} probes (${r.packets} packets, ${r.batches} batches, seed ${ctx.seed}) in ${r.seconds.toFixed(1)} s; ${r.exercised.size} of ${r.rules.length} rules matched by at least one probe`);
   if (ctx.original.substitutions.length) {
     out.push('');
-    out.push(`Bridge ports tested as routed interfaces, in both rulesets alike (${ctx.original.substitutions.length} rules): this kernel cannot run the bridge-family alternative`);
-    out.push('(no bridge conntrack: `ct state` in a bridge table fails with "Protocol error"; no `meta ibrname`: "Operation not supported"),');
-    out.push('so each -m physdev port is a routed interface matched by -i/-o (iifname/oifname) and everything behind it is verified:');
+    out.push(`Bridge ports tested as routed interfaces, in both rulesets alike (${ctx.original.substitutions.length} rules): each -m physdev port is a`);
+    out.push('routed interface matched by -i/-o (iifname/oifname), and everything behind it is verified.');
+    for (const n of r.notes.filter((x) => x.includes('bridge-family'))) out.push(`(${n})`);
     for (const s of ctx.original.substitutions) out.push(`  ${s.file}:${s.line + 1}: ${s.replacement ? `-> ${s.replacement.replace(/^-A \S+ /, '')}` : `left out: ${s.why}`}`);
   }
   out.push('');
@@ -72,7 +72,7 @@ export function formatReport(r: VerifyResult, ctx: ReportContext, maxPerRule = 5
     out.push('');
     out.push(`Rules without a probe of their own within --probes ${r.probes} (raise --probes to cover them): ${r.unprobed.length}`);
   }
-  for (const n of r.notes) out.push(`note: ${n}`);
+  for (const n of r.notes.filter((x) => !x.includes('bridge-family'))) out.push(`note: ${n}`);
   return out.join('\n') + '\n';
 }
 
@@ -108,5 +108,6 @@ export function reportJson(r: VerifyResult, ctx: ReportContext): unknown {
     diagnosed: [...ctx.diagnosed].map(([id, v]) => ({ rule: id, ...v, probesChanged: r.explained.filter((d) => d.explainedBy.includes(id)).length })),
     unreachable: r.unreachable,
     unprobed: r.unprobed,
+    notes: r.notes,
   };
 }
