@@ -78,6 +78,12 @@ table inet filter {
     assert.deepEqual(d, []);
   });
 
+  it('takes chains and jumps of included files into account, and reports only on this file', () => {
+    const files = { '/etc/nft/chains.nft': 'table inet t {\n\tchain helper {\n\t\tjump shared\n\t}\n\tchain lonely {\n\t}\n}\n' };
+    const d = check(`include "chains.nft"\ntable inet t {\n\tchain input {\n\t\ttype filter hook input priority 0;\n\t\tjump helper\n\t}\n\tchain shared {\n\t}\n}\n`, files, true);
+    assert.deepEqual(d, []);
+  });
+
   it('reports a variable used after undefine and a define given twice', () => {
     assert.deepEqual(codes(`define a = 1\nundefine a\ndefine b = $a\n`), ['nft-undefined-variable']);
     assert.deepEqual(codes(`define a = 1\ndefine a = 2\nredefine a = 3\n`), ['nft-duplicate-define']);

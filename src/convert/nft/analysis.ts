@@ -32,6 +32,8 @@ interface TableModel {
   /** Sets created by `meter NAME` statements. */
   meters: Set<string>;
   rules: Rule[];
+  /** Rules of included files: not checked here, but their jumps and meters count. */
+  includedRules: Rule[];
   /** Element lists added by `add element` commands, with the set they go to. */
   elementCommands: { set: string; elements: Expr[]; range?: Range }[];
 }
@@ -46,6 +48,8 @@ class Analyzer {
   private readonly diags: Diagnostic[] = [];
   private readonly tables = new Map<string, TableModel>();
   private readonly defines = new Map<string, Range>();
+  /** Declarations of the analysed file itself (not of included files): only these get hints. */
+  private readonly own = new WeakSet<object>();
 
   constructor(private readonly file: NftFile, private readonly opts: AnalyzeNftOptions) {}
 
@@ -58,7 +62,7 @@ class Analyzer {
     const key = `${family} ${name}`;
     let t = this.tables.get(key);
     if (!t) {
-      t = { family, name, declared: false, chains: new Map(), sets: new Map(), flowtables: new Map(), objects: new Map(), meters: new Set(), rules: [], elementCommands: [] };
+      t = { family, name, declared: false, chains: new Map(), sets: new Map(), flowtables: new Map(), objects: new Map(), meters: new Set(), rules: [], includedRules: [], elementCommands: [] };
       this.tables.set(key, t);
     }
     return t;
@@ -114,6 +118,7 @@ class Analyzer {
       return;
     }
     if (report && item.kind !== 'comment-line') this.checkName(item.kind === 'object' ? item.objType : item.kind, item.name, item.range);
+    if (report) this.own.add(item);
     switch (item.kind) {
       case 'chain':
         this.declare(t.chains, item, report, create, 'nft-duplicate-chain', 'chain', sameChain);
@@ -209,10 +214,9 @@ class Analyzer {
   }
 
   private addRule(t: TableModel, r: Rule, report: boolean): void {
-    if (!report) return;
-    t.rules.push(r);
+    (report ? t.rules : t.includedRules).push(r);
     for (const s of r.stmts) {
-      this.forStmt(s, (e) => this.checkVariables(e, true));
+      if (report) this.forStmt(s, (e) => this.checkVariables(e, true));
       if (s.kind === 'keyword' && s.keyword === 'meter') {
         const name = s.args[0]?.value;
         if (name?.kind === 'literal') t.meters.add(name.text);
@@ -323,6 +327,7 @@ class Analyzer {
   private checkReachability(t: TableModel): void {
     for (const list of t.chains.values()) {
       for (const chain of list) {
+        if (!this.own.has(chain)) continue;
         const rules = chain.rules.filter((r): r is Rule => r.kind === 'rule' && r.disabled === undefined);
         const stop = rules.findIndex(isUnconditionalEnd);
         const next = stop >= 0 ? rules[stop + 1] : undefined;
@@ -346,13 +351,13 @@ class Analyzer {
       if (v.chain?.kind === 'literal') used.add(v.chain.text);
       else if (v.chain) dynamic = true;
     };
-    for (const r of t.rules) for (const st of r.stmts) this.forStmt(st, onExpr, onVerdict);
+    for (const r of [...t.rules, ...t.includedRules]) for (const st of r.stmts) this.forStmt(st, onExpr, onVerdict);
     for (const list of t.sets.values()) for (const decl of list) for (const el of decl.elements ?? []) onExpr(el);
     for (const cmd of t.elementCommands) for (const el of cmd.elements) onExpr(el);
     if (dynamic) return;
     for (const [name, list] of t.chains) {
-      if (used.has(name) || list.some((c) => c.base)) continue;
-      const first = list[0]!;
+      if (used.has(name) || list.some((c) => c.base) || !list.some((c) => this.own.has(c))) continue;
+      const first = list.find((c) => this.own.has(c))!;
       this.report('nft-unused-chain', 'hint', first.range, `chain '${name}' is never the target of a jump, goto or verdict map`);
     }
   }
