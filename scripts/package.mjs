@@ -19,6 +19,7 @@ const ALLOWED = [
   /^extension\/package\.nls(\.[\w-]+)?\.json$/,
   /^extension\/(readme\.md|changelog\.md|license\.txt|license)$/i,
   /^extension\/dist\/[^/]+\.js$/,
+  /^extension\/docs\/diagnostics\.md$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
   /^extension\/language-configuration\/[^/]+\.json$/,
   /^extension\/media\//,
