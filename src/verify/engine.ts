@@ -137,7 +137,7 @@ function plan(probe: Probe, tag: number, openerTag: number | undefined, ifaces: 
     return { probe, tag, first: { via, spec }, placements };
   }
   // The opener: the same flow in the other direction, sent first.
-  const op: PacketSpec = { l3: s.l3, src: s.dst, dst: s.src, proto: s.proto, tag: openerTag! };
+  const op: PacketSpec = { l3: s.l3, src: s.dst, dst: s.src, proto: s.proto, tag: openerTag!, ...(probe.openerMac ? { srcMac: probe.openerMac } : {}) };
   if (spec.sport !== undefined) op.dport = spec.sport;
   if (spec.dport !== undefined) op.sport = spec.dport;
   if (s.proto === 6) op.flags = 'S';

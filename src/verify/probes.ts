@@ -24,6 +24,8 @@ export interface Probe {
   readonly spec: Omit<PacketSpec, 'tag'>;
   /** Sent first, in the other direction, so the probe is part of a known connection. */
   readonly opener?: boolean;
+  /** Source MAC of the opener (an address/MAC pair the anti-spoofing rules of its interface allow). */
+  readonly openerMac?: string;
 }
 
 // ---------------------------------------------------------------- seeded random
@@ -186,6 +188,7 @@ interface Draft {
   flags?: string;
   srcMac?: string;
   opener?: boolean;
+  openerMac?: string;
   /** Values earlier rules of the chain would catch first: left-open fields avoid them. */
   avoid?: { addr: (a: string, dir: 'src' | 'dst') => boolean; dport: (p: number) => boolean };
 }
@@ -202,6 +205,20 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
   const pool = (f: Family) => [...orig.addresses[f].filter((a) => !isSpecial(a)), ...(f === 4 ? ['192.0.2.10', '198.18.0.7'] : ['2001:db8::10', '2001:db8:1::7'])];
   const portPool = [...new Set([...orig.ports.flatMap((p) => [p, p + 1]), 22, 53, 80, 443, 9697])].filter((p) => p > 0 && p < 65536);
 
+  // Address/MAC pairs anti-spoofing rules allow, per interface they are reached from; TCP ports rules allow from anywhere.
+  const spoofPairs = new Map<string, { src: string; mac: string }>();
+  const allowedTcp: number[] = [];
+  for (const r of orig.rules) {
+    const c = r.conds;
+    const allows = r.target === 'RETURN' || r.target === 'ACCEPT';
+    if (allows && c.mac && !c.mac.neg && c.src && !c.src.neg) {
+      for (const path of orig.entries.get(chainKey(r.family, r.table, r.chain)) ?? []) {
+        const m = mergeConds(c, [...path.map((x) => x.conds), ...passThroughOf(orig, path)]);
+        if (m.inIf && !m.inIf.neg && !m.inIf.wildcard && !spoofPairs.has(`${r.family} ${m.inIf.name}`)) spoofPairs.set(`${r.family} ${m.inIf.name}`, { src: canonicalAddress(inside(c.src, r.family, rng)), mac: c.mac.addr });
+      }
+    }
+    if (allows && r.table === 'filter' && c.proto?.num === 6 && !c.proto.neg && c.dport && !c.dport.neg && !c.src && !c.sets.length) allowedTcp.push(c.dport.ranges[0]![0]);
+  }
   const matchesByRule: Probe[][] = [];
   const missesByRule: Probe[][] = [];
   let n = 0;
@@ -234,7 +251,7 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
     }
     if (d.srcMac) spec.srcMac = d.srcMac;
     n++;
-    return { n, ...(origin ? { origin } : {}), variant, family: f, kind: d.kind, ...(d.inIf ? { inIf: d.inIf } : {}), ...(d.outIf ? { outIf: d.outIf } : {}), spec, ...(d.opener ? { opener: true } : {}) };
+    return { n, ...(origin ? { origin } : {}), variant, family: f, kind: d.kind, ...(d.inIf ? { inIf: d.inIf } : {}), ...(d.outIf ? { outIf: d.outIf } : {}), spec, ...(d.opener ? { opener: true } : {}), ...(d.opener && d.openerMac ? { openerMac: d.openerMac } : {}) };
   };
 
   const pickIf = (c: IfaceCond | undefined, avoid?: TopologyIface): TopologyIface | undefined => {
@@ -350,7 +367,20 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
             d.proto = 6;
             d.flags = 'SF';
           }
-        } else if (est === positive) d.opener = true;
+        } else if (est === positive) {
+          d.opener = true;
+          // The opener must get through on its own: a flow the rules allow, from an allowed address/MAC pair.
+          if (!c.proto && !c.sport && !c.dport && allowedTcp.length) {
+            d.proto = 6;
+            d.sport = rng.pick(allowedTcp);
+          }
+          const openerIn = kind === 'input' ? undefined : d.outIf;
+          const pair = openerIn && spoofPairs.get(`${f} ${openerIn.name}`);
+          if (pair && !c.dst && !c.sets.some((st) => st.dirs[0] === 'dst')) {
+            d.dst = pair.src;
+            d.openerMac = pair.mac;
+          }
+        }
       }
       if (c.ctstatus && c.ctstatus.values.includes('DNAT')) {
         const positive = flip === 'ctstatus' ? c.ctstatus.neg : !c.ctstatus.neg;
@@ -435,6 +465,11 @@ export function mergeConds(own: RuleConditions, others: readonly RuleConditions[
     for (const st of o.sets) if (!out.sets.some((x) => x.name === st.name)) out.sets.push(st);
   }
   return out;
+}
+
+/** The anti-spoofing pass-through conditions met on the way along a path (for the rules jumped from). */
+function passThroughOf(orig: OriginalRuleset, path: readonly OriginalRule[]): RuleConditions[] {
+  return path.flatMap((r) => passThrough(orig, r));
 }
 
 /**
