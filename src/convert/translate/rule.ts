@@ -150,6 +150,12 @@ function translateIp(ctx: RuleContext): RuleTranslation {
   const family = ctx.l3;
   const core = collectCore(ctx.rule.options);
   unknownCore(ctx, 'ip');
+  // iptables-restore applies a -4 line only in iptables and a -6 line only in ip6tables
+  const only = core.get(family === 'ip' ? 'ipv6' : 'ipv4');
+  if (only) {
+    ctx.note(only.range, 'address-list-expanded', `${only.flag.text}: this line is for ${family === 'ip' ? 'ip6tables' : 'iptables'} only; ${family === 'ip' ? 'iptables' : 'ip6tables'}-restore skips it, and so does the converter`);
+    return { rules: [] };
+  }
   readProtocol(core.get('protocol'), ctx);
   const head: Stmt[] = [];
   const iif = core.get('in-interface');
