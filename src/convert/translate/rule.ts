@@ -153,7 +153,7 @@ function translateIp(ctx: RuleContext): RuleTranslation {
   // iptables-restore applies a -4 line only in iptables and a -6 line only in ip6tables
   const only = core.get(family === 'ip' ? 'ipv6' : 'ipv4');
   if (only) {
-    ctx.note(only.range, 'address-list-expanded', `${only.flag.text}: this line is for ${family === 'ip' ? 'ip6tables' : 'iptables'} only; ${family === 'ip' ? 'iptables' : 'ip6tables'}-restore skips it, and so does the converter`);
+    ctx.note(only.range, 'family-line-skipped', `${only.flag.text}: this line is for ${family === 'ip' ? 'ip6tables' : 'iptables'} only; ${family === 'ip' ? 'iptables' : 'ip6tables'}-restore skips it, and so does the converter`);
     return { rules: [] };
   }
   readProtocol(core.get('protocol'), ctx);
