@@ -74,6 +74,7 @@ export class SshRunner implements CommandRunner {
   readonly label: string;
   private readonly limit: ConcurrencyLimit;
   private current: Promise<Connection> | undefined;
+  private currentConnection: Connection | undefined;
   private readonly parsedKeys = new Map<string, ParsedKey | null>();
 
   constructor(private readonly options: SshRunnerOptions) {
@@ -116,6 +117,7 @@ export class SshRunner implements CommandRunner {
   async dispose(): Promise<void> {
     const pending = this.current;
     this.current = undefined;
+    this.currentConnection = undefined;
     if (!pending) return;
     try {
       this.close(await pending);
@@ -134,6 +136,7 @@ export class SshRunner implements CommandRunner {
             conn.closed = true;
             if (this.current === attempt) this.current = undefined;
           };
+          this.currentConnection = conn;
           conn.client.once('close', onGone);
           for (const j of conn.jumps) j.once('close', onGone);
           if (conn.closed) onGone();
@@ -147,7 +150,11 @@ export class SshRunner implements CommandRunner {
   }
 
   private drop(conn: Connection): void {
-    conn.closed = true;
+    // Forget it now: its 'close' event may come later than the next command.
+    if (this.currentConnection === conn) {
+      this.current = undefined;
+      this.currentConnection = undefined;
+    }
     this.close(conn);
   }
 
