@@ -148,6 +148,13 @@ describe('Neutron dumps → nft', function () {
     const router = convert('qrouter-0391ee86.iptables-save');
     assert.match(router.r.output, /\tct helper ftp-tcp \{\n\t\ttype "ftp" protocol tcp\n\t\tl3proto ip\n\t\}/);
     assert.match(router.r.output, /tcp dport 21 counter ct helper set "ftp-tcp"/);
+    // nothing else in the router's raw table must run before conntrack: the table runs just after it, so the helper takes effect
+    assert.match(router.r.output, /table ip raw \{[\s\S]*?chain PREROUTING \{\n\t\ttype filter hook prerouting priority -199; policy accept;/);
+    const helperRule = router.r.rules.find((o) => o.chain === 'neutron-l3-agent-cth-c0ffee0')!;
+    assert.equal(helperRule.outcome, 'translated');
+    assert.ok(router.r.diagnostics.some((d) => d.code === 'raw-after-conntrack'));
+    // the compute node's raw table sets zones, which must run before conntrack: it stays at raw priority
+    assert.match(compute.r.output, /table ip raw \{\n\tchain PREROUTING \{\n\t\ttype filter hook prerouting priority raw;/);
     const script = convert('qrouter-0391ee86.ip6tables-save', { style: 'script' });
     assert.match(script.r.output, /add ct helper ip6 raw ftp-tcp \{ type "ftp" protocol tcp; l3proto ip6; \}/);
   });

@@ -36,6 +36,7 @@ export const TRANSLATE_CODES = {
   'policy-on-user-chain': 'nft user chains have no policy; an ebtables chain policy became a final rule.',
   'rule-not-parsed': 'The rule has syntax errors; it is kept as a comment.',
   'unknown-protocol': 'A protocol name is not known; it is written as given.',
+  'raw-after-conntrack': 'The raw table runs just after conntrack (priority -199) so that CT --helper takes effect; nothing in it needed to run before.',
   'family-line-skipped': 'A `-4` line in an ip6tables dump (or `-6` in iptables) is skipped, as iptables-restore skips it.',
 } as const;
 

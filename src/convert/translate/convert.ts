@@ -201,6 +201,8 @@ interface PendingOutcome {
   table: string;
   chain: string;
   nodes: (NftRule | Chain)[];
+  /** The rule's own diagnostics (as reported). */
+  diagnostics?: FileDiagnostic[];
 }
 
 interface FileState {
@@ -273,8 +275,49 @@ export class Converter {
     // Rules may jump to chains created later by -N; collect them first.
     for (const cmd of block.commands) if (cmd.kind === 'new-chain' && cmd.chain) tb.chain(cmd.chain.text);
     this.planBridge(block, st);
+    const firstOutcome = this.outcomes.length;
     for (const cmd of block.commands) this.addCommand(cmd, tb, tableName, st);
+    if (tableName === 'raw' && (st.family === 'ip' || st.family === 'ip6')) this.helpersAfterConntrack(tb, this.outcomes.slice(firstOutcome), st);
     this.finishPolicies(tb, st);
+  }
+
+  /**
+   * CT --helper in raw: nft assigns helpers only after conntrack (priority above -200), but
+   * raw runs at -300. When nothing else in the table needs to run before conntrack (no
+   * notrack, no zone, no ct match), the whole table can run just after conntrack instead:
+   * its other rules then see the same packets and verdicts, and the helper takes effect.
+   */
+  private helpersAfterConntrack(tb: TableBuilder, outcomes: PendingOutcome[], st: FileState): void {
+    const isHelper = (d: Diagnostic) => d.data?.['helperInRaw'] === true;
+    if (!outcomes.some((o) => o.diagnostics?.some(isHelper))) return;
+    for (const c of tb.chainList()) {
+      for (const r of c.rules) {
+        if (r.kind !== 'rule' || r.disabled !== undefined) continue;
+        for (const s of r.stmts) {
+          const text = s.kind === 'keyword' ? s.keyword : s.kind === 'relational' && s.left.kind === 'selector' ? s.left.path.join(' ') : s.kind === 'assign' && s.left.kind === 'selector' ? s.left.path.join(' ') : '';
+          if (/^notrack\b/.test(text) || (/^ct\b/.test(text) && !/^ct helper set\b/.test(text))) return;
+        }
+      }
+    }
+    for (const c of tb.chainList()) if (c.base) c.base = { ...c.base, priority: lit(-199) };
+    const drop = new Set<Diagnostic>();
+    for (const o of outcomes) {
+      const ds = o.diagnostics ?? [];
+      const helper = ds.filter(isHelper);
+      if (!helper.length) continue;
+      for (const d of helper) drop.add(d);
+      if (o.outcome === 'approximated' && !ds.some((d) => !isHelper(d) && (d.severity === 'warning' || d.severity === 'error'))) o.outcome = 'translated';
+    }
+    const kept = this.diagnostics.filter((d) => !drop.has(d));
+    this.diagnostics.length = 0;
+    this.diagnostics.push(...kept);
+    const first = [...drop][0]!;
+    this.report(st.name, {
+      range: first.range,
+      severity: 'information',
+      code: 'raw-after-conntrack',
+      message: `table ${st.family} raw runs at priority -199 (just after conntrack) instead of -300: CT --helper needs the connection to exist, and nothing else in this table has to run before conntrack`,
+    });
   }
 
   private finishPolicies(tb: TableBuilder, st: FileState): void {
@@ -327,9 +370,12 @@ export class Converter {
     }
     const ctx = new RuleContext(st.dialect, st.family, tableName, chainName, cmd.rule, this.opts, tb);
     const tr = translateRuleIn(ctx);
+    const first = this.diagnostics.length;
     for (const d of ctx.diagnostics) this.report(st.name, d);
     const nodes: NftRule[] = ctx.outcome === 'unsupported' ? [{ kind: 'rule', stmts: [], disabled: cmd.text, origin: cmd.range }] : tr.rules;
-    this.outcomes.push({ file: st.name, source: cmd.range, outcome: ctx.outcome, table: tableName, chain: chainName, nodes });
+    const o: PendingOutcome = { file: st.name, source: cmd.range, outcome: ctx.outcome, table: tableName, chain: chainName, nodes };
+    if (ctx.diagnostics.length) o.diagnostics = this.diagnostics.slice(first);
+    this.outcomes.push(o);
     this.place(c, cmd, nodes);
   }
 

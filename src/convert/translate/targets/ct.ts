@@ -73,6 +73,7 @@ export const CT: TargetTranslator = {
           optRange(helper),
           'target-option-dropped',
           `CT --helper ${name} → ct helper set "${objName}": nft assigns helpers only after conntrack (chain priority above -200), but this raw-table chain runs at -300 where it has no effect; move this rule to a prerouting/output chain with priority filter`,
+          { helperInRaw: true },
         );
       }
     }
