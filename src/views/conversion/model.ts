@@ -7,6 +7,8 @@
 import type { Range } from '../../convert/ast/common';
 import type { IptablesFile } from '../../convert/ast/iptables';
 import { parseIpset } from '../../convert/ipset';
+import type { Dialect } from '../../convert/ast/iptables';
+import { detectFormat } from '../../convert/detect';
 import { IPTABLES_CODES, parseIptablesSave } from '../../convert/iptables';
 import { convertFiles, type ConversionResult, type ConvertFileOptions, type FileDiagnostic, type RuleOutcome, type SourceMapEntry } from '../../convert/translate/convert';
 import { ipsetsFromFile, type IpsetInfo } from '../../convert/translate/sets';
@@ -87,11 +89,23 @@ export function isConversionDiagnostic(d: { readonly code: string }): boolean {
   return !Object.prototype.hasOwnProperty.call(IPTABLES_CODES, d.code);
 }
 
+/** The dialect of a dump as `nflens convert` tells it: header, content, then file name. */
+export function dialectOf(text: string, fileName?: string): Dialect {
+  switch (detectFormat(text, fileName)) {
+    case 'ip6tables-save': return 'ip6tables';
+    case 'ebtables-save': return 'ebtables';
+    case 'arptables-save': return 'arptables';
+    default: return 'iptables';
+  }
+}
+
 /** One input of a conversion: a document's text under a stable key (its URI). */
 export interface SourceText {
   readonly key: string;
   readonly kind: SourceKind;
   readonly text: string;
+  /** The file name (helps to tell ip6tables from iptables when the dump has no header). */
+  readonly fileName?: string;
   /** Lines (zero-based) of the rules to convert; all rules when absent. */
   readonly lines?: ReadonlySet<number>;
 }
@@ -109,10 +123,10 @@ export class ConversionPipeline {
   private readonly dumps = new Map<string, Parsed<IptablesFile>>();
   private readonly sets = new Map<string, Parsed<IpsetInfo[]>>();
 
-  parseDump(key: string, text: string): IptablesFile {
+  parseDump(key: string, text: string, dialect?: Dialect): IptablesFile {
     const hit = this.dumps.get(key);
-    if (hit && hit.text === text) return hit.value;
-    const value = parseIptablesSave(text);
+    if (hit && hit.text === text && (!dialect || hit.value.dialect === dialect)) return hit.value;
+    const value = parseIptablesSave(text, dialect ? { dialect } : {});
     this.dumps.set(key, { text, value });
     return value;
   }
@@ -134,7 +148,7 @@ export class ConversionPipeline {
     const ipsets: IpsetInfo[] = [];
     for (const s of [...sources, ...extraIpsets]) if (s.kind === 'ipset') ipsets.push(...this.parseSets(s.key, s.text));
     const inputs = sources.filter((s) => s.kind === 'iptables').map((s) => {
-      const file = this.parseDump(s.key, s.lines ? keepRulesOnLines(s.text, s.lines) : s.text);
+      const file = this.parseDump(s.key, s.lines ? keepRulesOnLines(s.text, s.lines) : s.text, dialectOf(s.text, s.fileName));
       if (!s.lines) this.converted.set(s.key, { text: s.text, dialect: file.dialect });
       return { file, name: s.key };
     });
@@ -402,11 +416,10 @@ export function chainDeclarations(file: IptablesFile): { table: string; chain: s
   return out;
 }
 
-/** ipset dumps a dump may go with: `NAME.ipset-save` / `NAME.ipset` for `NAME.<anything>`. */
+/** The ipset dumps `nflens convert` takes along with a dump: `X.ipset-save`, then `X.ipset`, for `X.iptables-save` and the like. */
 export function siblingIpsetNames(fileName: string): string[] {
-  const dot = fileName.indexOf('.');
-  const stem = dot > 0 ? fileName.slice(0, dot) : fileName;
-  return [`${stem}.ipset-save`, `${stem}.ipset`];
+  const stem = fileName.replace(/\.(ip6?tables|ebtables|arptables)(-save|-restore)?$|\.rules$|\.v[46]$/, '');
+  return stem === fileName ? [] : [`${stem}.ipset-save`, `${stem}.ipset`];
 }
 
 // ---------------------------------------------------------------- incremental update after a rule edit

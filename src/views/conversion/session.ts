@@ -99,7 +99,8 @@ export class ConversionSession {
       const doc = await vscode.workspace.openTextDocument(uri);
       const text = doc.getText();
       const kind = sourceKindOf(doc.languageId, text) ?? 'iptables';
-      texts.push(this.ruleLines && kind === 'iptables' ? { key: uri.toString(), kind, text, lines: this.ruleLines } : { key: uri.toString(), kind, text });
+      const fileName = uri.path.split('/').pop();
+      texts.push(this.ruleLines && kind === 'iptables' ? { key: uri.toString(), kind, text, fileName, lines: this.ruleLines } : { key: uri.toString(), kind, text, fileName });
     }
     const extra: SourceText[] = [];
     for (const uri of this.ipsets) {

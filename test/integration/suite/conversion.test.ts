@@ -1,12 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
 import * as vscode from 'vscode';
+import { convertCommand } from '../../../src/cli/convert';
 import { parseIptablesSave } from '../../../src/convert/iptables';
 import { parseIpset } from '../../../src/convert/ipset';
 import { convertFiles, type ConversionResult } from '../../../src/convert/translate/convert';
 import { ipsetsFromFile } from '../../../src/convert/translate/sets';
-import { ConversionIndex, convertFileOptions, DEFAULT_VIEW_OPTIONS, isConversionDiagnostic, keepRulesOnLines, type ViewOptions } from '../../../src/views/conversion/model';
+import { ConversionIndex, convertFileOptions, DEFAULT_VIEW_OPTIONS, dialectOf, isConversionDiagnostic, keepRulesOnLines, type ViewOptions } from '../../../src/views/conversion/model';
 import { requirePrereqs } from '../../support/prereq';
 import { activeExtension, harnessHasPage, openFixture, openSample, screenshot, sleep, tidyWorkbench } from './support';
 
@@ -52,10 +54,19 @@ async function state(arg?: unknown): Promise<TestState> {
   return s;
 }
 
-/** What `nflens convert` computes for these texts and options (the converter, called directly). */
+/** What the converter computes for these texts and options, called directly. */
 function expected(dumps: { text: string; name: string }[], opts: ViewOptions, ipsetTexts: string[] = []): ConversionResult {
   const ipsets = ipsetTexts.flatMap((t) => ipsetsFromFile(parseIpset(t)));
-  return convertFiles(dumps.map((d) => ({ file: parseIptablesSave(d.text), name: d.name })), convertFileOptions(opts, ipsets));
+  return convertFiles(dumps.map((d) => ({ file: parseIptablesSave(d.text, { dialect: dialectOf(d.text, d.name.split('/').pop()) }), name: d.name })), convertFileOptions(opts, ipsets));
+}
+
+/** The standard output of `nflens convert ARGS...`. */
+async function nflensConvert(...args: string[]): Promise<string> {
+  const stdout = new PassThrough();
+  const chunks: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => chunks.push(c));
+  await convertCommand.run(args, { stdout, stderr: new PassThrough(), stdin: new PassThrough() });
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function convert(doc: vscode.TextDocument): Promise<vscode.Uri> {
@@ -128,6 +139,7 @@ describe('conversion view', function () {
     const shown = outputDoc(out);
     assert.equal(shown.languageId, 'nft');
     assert.equal(out.scheme, 'nflens-convert');
+    assert.equal(shown.getText(), await nflensConvert(doc.uri.fsPath));
     assert.equal(shown.getText(), expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS).output);
     const editor = outputEditor(out);
     assert.ok(editor, 'the output is visible');
@@ -146,6 +158,7 @@ describe('conversion view', function () {
     assert.deepEqual(st.ipsets.map((u) => u.split('/').pop()), ['compute-ovs-hybrid-sg.ipset-save']);
     const want = expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS, [readFileSync(neutronPath('compute-ovs-hybrid-sg.ipset-save'), 'utf8')]);
     assert.equal(outputDoc(out).getText(), want.output);
+    assert.equal(outputDoc(out).getText(), await nflensConvert(doc.uri.fsPath), 'nflens convert takes the ipset dump beside the file too');
     assertSameDiagnostics(doc.uri, want);
     const physdev = ourDiagnostics(doc.uri).filter((d) => codeOf(d) === 'physdev-unsupported');
     assert.ok(physdev.length > 0);
@@ -262,6 +275,7 @@ describe('conversion view', function () {
     assert.deepEqual((await state(out)).options, opts, 'the choices are kept');
     const script = expected([{ text: doc.getText(), name: doc.uri.toString() }], opts, sets).output;
     await waitFor('the script-style output', () => outputDoc(out).getText() === script);
+    assert.equal(script, await nflensConvert(doc.uri.fsPath, '--physdev', 'bridge', '--style', 'script', '--no-counters'));
     assert.match(outputDoc(out).getText(), /^add rule /m);
   });
 
@@ -273,6 +287,7 @@ describe('conversion view', function () {
     const docs = await Promise.all(uris.map((u) => vscode.workspace.openTextDocument(u)));
     const want = expected(docs.slice(0, 2).map((d) => ({ text: d.getText(), name: d.uri.toString() })), { ...DEFAULT_VIEW_OPTIONS, mergeInet: true }, [docs[2]!.getText()]);
     await waitFor('the merged output', () => outputDoc(out).getText() === want.output);
+    assert.equal(want.output, await nflensConvert(...uris.map((u) => u.fsPath), '--merge', 'inet'));
     assert.match(want.output, /table inet filter/);
     assertSameDiagnostics(uris[1]!, want);
   });
