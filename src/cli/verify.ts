@@ -21,9 +21,11 @@ real prior packet in the other direction), plus random packets. What comes out (
 not, addresses and ports after NAT, DSCP, mark, conntrack zone, REJECT replies) and which rules
 each probe matched (nft monitor trace) are compared.
 
--m physdev rules: this kernel class lacks bridge conntrack and bridge meta, so the bridge port
-is tested as a routed interface (-i/-o, iifname/oifname) in both rulesets alike; the report
-lists each substitution.
+-m physdev rules: verify builds routed topologies, so a bridge port is tested as a routed
+interface (-i/-o, iifname/oifname) in both rulesets alike, and everything behind it (the
+per-port security-group chains) is verified; the report lists each substitution and what the
+kernel says to the bridge-family alternative (kernels without bridge conntrack answer
+"Protocol error" to \`ct state\` in a bridge table). --physdev therefore changes nothing here.
 
 Differences on the path of a rule the converter diagnosed (approximated or unsupported) are
 reported separately; any other difference is a translation bug.
