@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     row('one ssh2 connection, 8 channels, incl. handshake (cold)', 'cold');
     row('`ssh host cmd` per fetch, 4 in parallel', 'par4');
     row('`ssh host cmd` per fetch, sequential', 'seq');
-    row('floor: same commands locally (child_process, 8 at once)', 'local');
+    row('same commands locally via child_process (8 at once)', 'local');
   } finally {
     for (const n of names) await removeNamespace(n);
     await sshd.dispose();
