@@ -79,7 +79,11 @@ try {
   } else console.log('system iptables-restore-translate: not installed, no ratio');
 
   // In-process editor path: parse + convert + print (ruleset style), warm, several runs.
-  const inproc = spawnSync(process.execPath, ['--import', 'tsx', 'bench/convert-inprocess.ts', big, String(runs)], { encoding: 'utf8' });
+  // bundled like the extension (esbuild), not run through tsx
+  const esbuild = await import('esbuild');
+  const inprocJs = join(tmp, 'convert-inprocess.js');
+  await esbuild.build({ entryPoints: ['bench/convert-inprocess.ts'], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: inprocJs, logLevel: 'warning' });
+  const inproc = spawnSync(process.execPath, [inprocJs, big, String(runs)], { encoding: 'utf8' });
   process.stdout.write(inproc.stdout);
   if (inproc.status !== 0) {
     process.stderr.write(inproc.stderr);
