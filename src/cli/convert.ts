@@ -7,6 +7,7 @@ import type { Dialect } from '../convert/ast/iptables';
 import { detectFormat, type RulesetFormat } from '../convert/detect';
 import { parseIpset } from '../convert/ipset';
 import { parseIptablesSave } from '../convert/iptables';
+import { convertLargeDump } from '../convert/translate/chunked';
 import { convertFiles, type ConvertInput, type FileDiagnostic } from '../convert/translate/convert';
 import { ipsetsFromFile, type IpsetInfo } from '../convert/translate/sets';
 import type { CliCommand } from './commands';
@@ -38,6 +39,9 @@ Diagnostics go to stderr as FILE:LINE:COL: severity: message [code]
 Exit status: 0 every rule translated; 1 some rule approximated or unsupported; 2 bad
 arguments, unreadable or empty files, input that is not a supported dump, syntax errors.
 `;
+
+/** Inputs above this size (characters) are converted chunk by chunk when nothing needs the whole file. */
+const LARGE_INPUT = 4_000_000;
 
 const DIALECT: Partial<Record<RulesetFormat, Dialect>> = {
   'iptables-save': 'iptables',
@@ -105,6 +109,7 @@ export const convertCommand: CliCommand = {
     const problems: FileDiagnostic[] = [];
     let bad = false;
     const inputs: ConvertInput[] = [];
+    const sources: { text: string; dialect: Dialect; name: string }[] = [];
     const ipsets: IpsetInfo[] = [];
     const ipsetFiles = new Set<string>();
     const readIpset = (path: string, text: string) => {
@@ -153,9 +158,7 @@ export const convertCommand: CliCommand = {
         bad = true;
         continue;
       }
-      const parsedFile = parseIptablesSave(text, { dialect });
-      if (parsedFile.diagnostics.some((d) => d.severity === 'error') || parsedFile.stray.length > 0) bad = true;
-      inputs.push({ file: parsedFile, name });
+      sources.push({ text, dialect, name });
       if (file !== '-') {
         const beside = ipsetBeside(file);
         if (beside && !ipsetFiles.has(beside) && !files.includes(beside)) {
@@ -167,7 +170,7 @@ export const convertCommand: CliCommand = {
         }
       }
     }
-    const r = convertFiles(inputs, {
+    const opts = {
       style: v.style as 'ruleset' | 'script' | undefined,
       merge: v.merge as 'inet' | undefined,
       physdev: v.physdev as 'comment' | 'bridge' | undefined,
@@ -175,14 +178,30 @@ export const convertCommand: CliCommand = {
       keepCounters: !!v['keep-counters'],
       flushRuleset: !!v.flush,
       ipsets,
-    });
+    };
+    // One big dump without per-rule JSON or whole-table rewrites: convert it chunk by chunk.
+    const only = sources.length === 1 ? sources[0]! : undefined;
+    if (only && only.text.length > LARGE_INPUT && !v.json && !opts.merge && opts.physdev !== 'bridge') {
+      const big = convertLargeDump(only.text, only.dialect, opts, only.name);
+      io.stdout.write(big.result.output);
+      const ds = [...problems, ...big.result.diagnostics];
+      if (ds.length) io.stderr.write(ds.map((d) => formatDiagnostic(d.file ?? '<input>', d) + '\n').join(''));
+      if (bad || big.syntaxErrors > 0) return EXIT.usage;
+      return big.notTranslated === 0 ? EXIT.ok : EXIT.findings;
+    }
+    for (const src of sources) {
+      const parsedFile = parseIptablesSave(src.text, { dialect: src.dialect });
+      if (parsedFile.diagnostics.some((d) => d.severity === 'error') || parsedFile.stray.length > 0) bad = true;
+      inputs.push({ file: parsedFile, name: src.name });
+    }
+    const r = convertFiles(inputs, opts);
     const diagnostics = [...problems, ...r.diagnostics];
     if (v.json) {
       io.stdout.write(JSON.stringify({ output: r.output, diagnostics, rules: r.rules }, null, 2) + '\n');
     } else {
       io.stdout.write(r.output);
     }
-    for (const d of diagnostics) io.stderr.write(formatDiagnostic(d.file ?? '<input>', d) + '\n');
+    if (diagnostics.length) io.stderr.write(diagnostics.map((d) => formatDiagnostic(d.file ?? '<input>', d) + '\n').join(''));
     if (bad || inputs.length === 0) return EXIT.usage;
     return r.rules.every((o) => o.outcome === 'translated') ? EXIT.ok : EXIT.findings;
   },
