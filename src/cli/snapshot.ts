@@ -19,7 +19,7 @@ import {
   resolveSshEndpoint,
   RULESET_SOURCES,
   SshRunner,
-  summarizeRuleset,
+  outlineRuleset,
   type CommandRunner,
   type FetchedRuleset,
   type NamespaceInfo,
@@ -223,10 +223,10 @@ function cell(source: RulesetSource, r: FetchedRuleset | undefined, failed: bool
   if (failed) return 'ERROR';
   if (!r) return '-';
   if (!r.present) return 'absent';
-  const s = summarizeRuleset(source, r.text);
-  if (source === 'nft') return `${s.tables}t ${s.chains}c ${s.rules}r`;
-  if (source === 'ipset') return `${s.chains} sets ${s.rules} el`;
-  return `${s.tables}t ${s.rules}r`;
+  const o = outlineRuleset(source, r.text);
+  if (source === 'ipset') return `${o.tables.length} sets ${o.rules} el`;
+  const chains = o.tables.reduce((n, t) => n + t.chains.length, 0);
+  return `${o.tables.length}t ${chains}c ${o.rules}r${o.errors ? ` ${o.errors}err` : ''}`;
 }
 
 function table(rows: string[][]): string {
@@ -342,7 +342,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     ]);
     io.stdout.write(`Snapshot of ${runner.label}: ${rows.length} namespace${rows.length === 1 ? '' : 's'} in ${base} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
     io.stdout.write(table([header, ...body]));
-    io.stdout.write('t = tables, c = chains, r = rules, el = set elements\n');
+    io.stdout.write('t = tables, c = chains, r = rules, el = set elements, err = lines the parser could not read\n');
     let problems = 0;
     for (const r of rows) {
       for (const e of r.errors) {

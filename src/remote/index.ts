@@ -9,3 +9,4 @@ export * from './ssh-config';
 export * from './ssh-runner';
 export * from './local-runner';
 export * from './hosts';
+export * from './outline';

@@ -155,23 +155,3 @@ export async function probeIptablesVersion(runner: CommandRunner, namespace: Nam
   const result = await runner.run(inNamespace(namespace, ['iptables', '-V']), options);
   return result.code === 0 ? result.stdout.trim() : undefined;
 }
-
-/** Rough counts for summaries (tables, chains, rules / sets, elements) without parsing. */
-export function summarizeRuleset(source: RulesetSource, text: string): { tables: number; chains: number; rules: number } {
-  const lines = text.split('\n');
-  if (source === 'nft') {
-    return {
-      tables: lines.filter((l) => /^table /.test(l)).length,
-      chains: lines.filter((l) => /^\s+chain /.test(l)).length,
-      rules: lines.filter((l) => /^\t\t\S/.test(l) && !/^\t\t(type|policy|flags|elements|comment) /.test(l)).length,
-    };
-  }
-  if (source === 'ipset') {
-    return { tables: 0, chains: lines.filter((l) => l.startsWith('create ')).length, rules: lines.filter((l) => l.startsWith('add ')).length };
-  }
-  return {
-    tables: lines.filter((l) => l.startsWith('*')).length,
-    chains: lines.filter((l) => l.startsWith(':')).length,
-    rules: lines.filter((l) => l.startsWith('-A ')).length,
-  };
-}

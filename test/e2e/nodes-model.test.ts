@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { prereqs, requirePrereqs } from '../support/prereq';
 import { NodesModel } from '../../src/views/nodes/model';
-import { outlineRuleset } from '../../src/views/nodes/outline';
+import { outlineRuleset } from '../../src/remote/outline';
 import { corpusFile, createNeutronNamespaces, localOutput, withoutDateLines, type NeutronNamespaces } from './fixtures/netns';
 import { SSH_ALIAS, SshdFixture } from './fixtures/sshd';
 

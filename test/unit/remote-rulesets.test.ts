@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { commandFailure } from '../../src/remote/errors';
-import { analyzeIptablesBackend, backendFromSaveHeader, fetchRuleset, summarizeRuleset } from '../../src/remote/rulesets';
+import { analyzeIptablesBackend, backendFromSaveHeader, fetchRuleset } from '../../src/remote/rulesets';
 import type { CommandResult, CommandRunner } from '../../src/remote/runner';
 
 /** A runner that answers from a table: the argv a fetch sends is part of what is tested. */
@@ -72,14 +72,5 @@ describe('iptables backend', () => {
     assert.equal(legacySide.bothBackends, true);
     const clean = analyzeIptablesBackend({ text: '', stderr: '' }, { text: '' }, 'iptables v1.8.9 (nf_tables)');
     assert.deepEqual(clean, { backend: 'nf_tables', bothBackends: false });
-  });
-
-  it('counts tables, chains and rules for summaries', () => {
-    assert.deepEqual(summarizeRuleset('iptables', '*filter\n:INPUT ACCEPT [0:0]\n:x - [0:0]\n-A INPUT -j x\nCOMMIT\n'), { tables: 1, chains: 2, rules: 1 });
-    assert.deepEqual(summarizeRuleset('ipset', 'create s hash:net\nadd s 10.0.0.1\nadd s 10.0.0.2\n'), { tables: 0, chains: 1, rules: 2 });
-    assert.deepEqual(
-      summarizeRuleset('nft', 'table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tct state established accept\n\t}\n}\n'),
-      { tables: 1, chains: 1, rules: 1 },
-    );
   });
 });

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { RULESET_SOURCES, type NamespaceInfo, type NamespaceName, type NeutronNamespaceKind, type RulesetSource } from '../../remote';
 import type { NodesModel } from './model';
-import { outlineRuleset, type ChainOutline, type TableOutline } from './outline';
+import { outlineRuleset, type ChainOutline, type TableOutline } from '../../remote/outline';
 import { REMOTE_SCHEME, remotePath } from './remote-uri';
 
 export type NodeItem =

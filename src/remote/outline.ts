@@ -1,7 +1,7 @@
-// Tables and chains of a fetched ruleset, for the tree (no vscode import: unit-tested as is).
-import type { RulesetSource } from '../../remote/rulesets';
-import { parseIptablesSave } from '../../convert/iptables';
-import { parseNft } from '../../convert/nft';
+// Tables and chains of a fetched ruleset with rule counts, through the project's parsers (tree and snapshot table).
+import type { RulesetSource } from './rulesets';
+import { parseIptablesSave } from '../convert/iptables';
+import { parseNft } from '../convert/nft';
 
 export interface ChainOutline {
   readonly name: string;
