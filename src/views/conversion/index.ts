@@ -136,6 +136,7 @@ export function registerConversionView(context: vscode.ExtensionContext, log?: v
       selection: s.ruleLines ? [...s.ruleLines] : undefined,
       generation: s.generation,
       lastCostMs: s.lastCost,
+      lastKind: s.lastKind,
       summary: s.index?.summary,
       outputProblemLines: controller.outputProblemLines(s),
     };

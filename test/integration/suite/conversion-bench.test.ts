@@ -48,7 +48,7 @@ if (process.env.NFLENS_BENCH === '1' && dumpPath) {
       const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
       const lines = doc.getText().split('\n');
       const debounceMs = vscode.workspace.getConfiguration('netfilterLens.convert').get<number>('debounceMs', 150);
-      const updates: { totalMs: number; convertMs: number }[] = [];
+      const updates: { totalMs: number; convertMs: number; kind: string }[] = [];
       for (let i = 0; i < 3; i++) {
         const line = lines.findIndex((l, n) => n > lines.length / 2 + i * 1000 && /--dport \d+ /.test(l));
         const text = lines[line]!;
@@ -59,8 +59,8 @@ if (process.env.NFLENS_BENCH === '1' && dumpPath) {
         await editor.edit((e) => e.replace(new vscode.Range(line, at, line, at + m[1]!.length), port));
         await waitForOutput(out, (t) => t.includes(`dport ${port} `));
         const totalMs = performance.now() - t1;
-        const st = await vscode.commands.executeCommand<{ lastCostMs: number }>('netfilterLens.convert.testState', out);
-        updates.push({ totalMs, convertMs: st.lastCostMs });
+        const st = await vscode.commands.executeCommand<{ lastCostMs: number; lastKind: string }>('netfilterLens.convert.testState', out);
+        updates.push({ totalMs, convertMs: st.lastCostMs, kind: st.lastKind });
       }
       const figures = {
         rules: first.summary.rules,
@@ -69,6 +69,7 @@ if (process.env.NFLENS_BENCH === '1' && dumpPath) {
         updateMs: Math.round(median(updates.map((u) => u.totalMs))),
         updateConvertMs: Math.round(median(updates.map((u) => u.convertMs))),
         debounceMs,
+        updateKinds: updates.map((u) => u.kind),
       };
       console.log(`[bench] ${JSON.stringify(figures)}`);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
