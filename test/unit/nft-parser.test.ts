@@ -2,7 +2,11 @@ import { strict as assert } from 'node:assert';
 import type { Chain, CommandStmt, Expr, Rule, Stmt, Table } from '../../src/convert/ast/nft';
 import { withoutPositions } from '../../src/convert/nft/ast-util';
 import { parseNft } from '../../src/convert/nft/index';
+import { analyzeNft } from '../../src/convert/nft/analysis';
+import { tokenizeNft } from '../../src/convert/nft/lexer';
+import { validateNft } from '../../src/convert/nft/validate';
 import { printNftFile, printRuleBody } from '../../src/convert/nft/printer';
+import { prereqs, requirePrereqs } from '../support/prereq';
 
 function parseOk(text: string) {
   const r = parseNft(text);
@@ -184,6 +188,161 @@ describe('nft parser', () => {
       assert.ok(rel.kind === 'relational');
       assert.deepEqual(rel.left.range, { start: { line: 2, character: 2 }, end: { line: 2, character: 11 } });
       assert.deepEqual(rel.right.range, { start: { line: 2, character: 12 }, end: { line: 2, character: 14 } });
+    });
+  });
+
+  describe('NAT and tproxy targets with variables', () => {
+    const v = (name: string): Expr => ({ kind: 'variable', name });
+    const args = (body: string) => {
+      const s = stmts(body).find((x) => x.kind === 'keyword')!;
+      assert.ok(s.kind === 'keyword');
+      return s.args;
+    };
+    // nft's own parser accepts every one of these (checked with `nft -c` below)
+    const accepted = [
+      'tcp dport 80 redirect to :$p',
+      'tcp dport 80 redirect to :$p - $q',
+      'tcp dport 80 redirect to :80-$q',
+      'tcp dport 80 redirect to :8080',
+      'tcp dport 80 redirect to :tcp dport map { 80 : 8080 }',
+      'tcp dport 80 masquerade to :$p fully-random',
+      'tcp dport 81 dnat ip to 1.2.3.4:$p',
+      'tcp dport 81 dnat ip to 1.2.3.4:80',
+      'tcp dport 81 dnat ip to 1.2.3.4:80-90',
+      'tcp dport 81 dnat ip to $a4:$p',
+      'tcp dport 81 dnat ip to $a4 :80',
+      'tcp dport 81 dnat ip to 1.2.3.4-1.2.3.9:$p persistent',
+      'tcp dport 81 dnat ip to ip saddr map { 1.1.1.1 : 2.2.2.2 }:$p',
+      'tcp dport 81 dnat ip to 1.2.3.4:tcp dport map { 81 : 82 }',
+      'tcp dport 81 dnat ip6 to [2001:db8::1]:$p',
+      'tcp dport 81 dnat ip6 to [2001:db8::1]:80-$q',
+      'tcp dport 81 snat ip to $a4 - $b4:$p',
+      'tcp dport 81 ip saddr $a4 - $b4 tcp sport 80-$q accept',
+    ];
+
+    it('reads a port after `:` as its own argument when it is no plain number', () => {
+      assert.deepEqual(args('tcp dport 80 redirect to :$p'), [{ key: 'to' }, { key: ':', keyGlued: true, value: v('p') }]);
+      assert.deepEqual(args('tcp dport 81 dnat to 1.2.3.4:$p'), [{ key: 'to', value: lit('1.2.3.4') }, { key: ':', keyGlued: true, value: v('p') }]);
+      assert.deepEqual(args('tcp dport 81 dnat to 1.2.3.4 : 80'), [{ key: 'to', value: lit('1.2.3.4') }, { key: ':', keyGlued: true, value: lit('80') }]);
+      assert.deepEqual(args('tcp dport 81 dnat ip6 to [2001:db8::1]:80-$q'), [
+        { key: 'ip6' },
+        { key: 'to', value: lit('[2001:db8::1]') },
+        { key: ':', keyGlued: true, value: { kind: 'range', low: lit('80'), high: v('q') } },
+      ]);
+      assert.deepEqual(args('tcp dport 81 snat to $a4 - $b4:$p fully-random'), [
+        { key: 'to', value: { kind: 'range', low: v('a4'), high: v('b4') } },
+        { key: ':', keyGlued: true, value: v('p') },
+        { key: 'fully-random' },
+      ]);
+      // plain ports stay in the address literal, as before
+      assert.deepEqual(args('tcp dport 81 dnat to 1.2.3.4:80-90'), [{ key: 'to', value: lit('1.2.3.4:80-90') }]);
+      assert.deepEqual(args('tcp dport 81 redirect to :8080'), [{ key: 'to', value: lit(':8080') }]);
+    });
+
+    it('prints them back as written, with blanks where nft would read one variable name', () => {
+      for (const body of accepted) assert.equal(printRuleBody(ruleOf(body)), body);
+      assert.equal(printRuleBody(ruleOf('tcp dport 81 dnat to 1.2.3.4 : 80')), 'tcp dport 81 dnat to 1.2.3.4:80');
+      assert.equal(printRuleBody(ruleOf('tcp dport 81 redirect to : $p')), 'tcp dport 81 redirect to :$p');
+      assert.equal(printRuleBody(ruleOf('tcp dport 81 snat to $a4 - $b4 : 80')), 'tcp dport 81 snat to $a4 - $b4 :80');
+    });
+
+    it('reads variable names as nft does: `$a-$b` is `a-`, `$a4:80` a classid-shaped name', () => {
+      const names = (line: string) => tokenizeNft(line).tokens.filter((t) => t.tokenType.name === 'Variable').map((t) => t.image);
+      assert.deepEqual(names('$p-$q'), ['$p-', '$q']);
+      assert.deepEqual(names('$net/24 $a.$b'), ['$net/24', '$a.', '$b']);
+      assert.deepEqual(names('to $a4:80 '), ['$a4:80']);
+      assert.deepEqual(names('to $a4:80;'), ['$a4']);
+      assert.deepEqual(names('to $a4:$p'), ['$a4', '$p']);
+    });
+
+    it('analysis sees the variables and the port mapping', () => {
+      const text = 'table ip t {\n\tchain c {\n\t\ttype nat hook prerouting priority dstnat;\n\t\tip daddr 1.1.1.1 dnat to 1.2.3.4:$nope\n\t\ttcp dport 80 redirect to :$nope\n\t}\n}\n';
+      const d = analyzeNft(parseOk(text)).map((x) => `${x.range.start.line} ${x.code}`).sort();
+      assert.deepEqual(d, ['3 nft-nat-needs-protocol', '3 nft-undefined-variable', '4 nft-undefined-variable']);
+    });
+
+    describe('with the real nft', function () {
+      before(function () {
+        requirePrereqs(this, prereqs.command('nft'), prereqs.command('unshare'), prereqs.root());
+      });
+
+      it('nft accepts every form above, as written and as printed', async function () {
+        this.timeout(20_000);
+        const defines = 'define p = 9697\ndefine q = 9700\ndefine a4 = 1.2.3.4\ndefine b4 = 1.2.3.9\n';
+        for (const family of ['ip', 'ip6']) {
+          const rules = accepted.filter((r) => (family === 'ip6') === r.includes(' ip6 ')).map((r) => `\t\t${r}`);
+          const text = `${defines}table ${family} t {\n\tchain c {\n\t\ttype nat hook prerouting priority dstnat;\n${rules.join('\n')}\n\t}\n}\n`;
+          const written = await validateNft(text);
+          assert.equal(written.ran, true, written.output);
+          assert.deepEqual(written.diagnostics, [], `${written.output}\n${text}`);
+          const printed = printNftFile(parseOk(text)).text;
+          const again = await validateNft(printed);
+          assert.deepEqual(again.diagnostics, [], `${again.output}\n${printed}`);
+        }
+      });
+    });
+  });
+
+  describe('range ends', () => {
+    const text = [
+      '#!/usr/sbin/nft -f',
+      'define ports = { 22, 80 }',
+      'table inet filter { # the table',
+      '\tset allowed {',
+      '\t\ttype ipv4_addr',
+      '\t\telements = { 10.0.0.0/8, 192.168.1.1-192.168.1.9 }',
+      '\t}',
+      '\tchain input {',
+      '\t\ttype filter hook input priority 0; policy drop; # after the policy',
+      '\t\t# a comment line',
+      '\t\tct state established,related accept',
+      '\t\tip saddr @allowed tcp dport $ports counter accept comment "ssh and web" # trailing',
+      '\t\tmeta l4proto tcp redirect to :$ports',
+      '\t}',
+      '}',
+      'add rule inet filter input iifname "lo" accept',
+      '',
+    ].join('\r\n');
+    const file = parseOk(text);
+    const lines = text.split('\n');
+    const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+    const slice = (r: { start: { line: number; character: number }; end: { line: number; character: number } } | undefined): string => (r ? text.slice(offset(r.start), offset(r.end)) : '<no range>');
+    const table = file.items[2] as Table;
+    const chain = table.items[2] as Chain;
+
+    it('ends every node exactly at the end of a token of its own', () => {
+      const tokenEnds = new Set(tokenizeNft(text).tokens.filter((t) => t.tokenType.name !== 'Newline').map((t) => t.startOffset + t.image.length));
+      const bad: string[] = [];
+      const walk = (x: unknown, path: string): void => {
+        if (Array.isArray(x)) return x.forEach((y, i) => walk(y, `${path}[${i}]`));
+        if (!x || typeof x !== 'object') return;
+        const o = x as { range?: { start: { line: number; character: number }; end: { line: number; character: number } } };
+        if (o.range && path !== 'file' && !tokenEnds.has(offset(o.range.end))) bad.push(`${path}: ${JSON.stringify(slice(o.range))}`);
+        for (const [k, v] of Object.entries(o)) if (k !== 'range') walk(v, `${path}.${k}`);
+      };
+      walk(file, 'file');
+      assert.deepEqual(bad, []);
+    });
+
+    it('covers whole comments, rules, blocks and commands', () => {
+      assert.equal(slice(file.items[0]!.range), '#!/usr/sbin/nft -f');
+      assert.equal(slice(file.items[1]!.range), 'define ports = { 22, 80 }');
+      assert.equal(slice(table.range), lines.slice(2, 15).join('\n').trimEnd());
+      assert.ok(slice(table.range).endsWith('\r\n}'));
+      assert.equal(slice(table.items[0]!.range), '# the table');
+      assert.equal(slice(table.items[1]!.range), '\tset allowed {\r\n\t\ttype ipv4_addr\r\n\t\telements = { 10.0.0.0/8, 192.168.1.1-192.168.1.9 }\r\n\t}'.slice(1));
+      assert.equal(slice(chain.range), lines.slice(7, 14).join('\n').trim());
+      const texts = chain.rules.map((r) => slice(r.range));
+      assert.deepEqual(texts, [
+        '# after the policy',
+        '# a comment line',
+        'ct state established,related accept',
+        'ip saddr @allowed tcp dport $ports counter accept comment "ssh and web"',
+        'meta l4proto tcp redirect to :$ports',
+      ]);
+      const redirect = (chain.rules[4] as Rule).stmts[1]!;
+      assert.equal(slice(redirect.range), 'redirect to :$ports');
+      assert.equal(slice(file.items[3]!.range), 'add rule inet filter input iifname "lo" accept');
     });
   });
 

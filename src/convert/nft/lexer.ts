@@ -12,13 +12,18 @@ import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\f\v]+/, group: Lexer.SKIPPED });
 export const LineContinuation = createToken({ name: 'LineContinuation', pattern: /\\\r?\n/, group: Lexer.SKIPPED, line_breaks: true });
 export const Newline = createToken({ name: 'Newline', pattern: /\n/, line_breaks: true });
-export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/ });
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/ });
 export const QuotedString = createToken({ name: 'QuotedString', pattern: /"[^"\n]*"/ });
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"[^"\n]*/ });
 /** `@th,16,16`, `@ll,0,8`, `@nh,...`, `@ih,...` */
 export const RawPayload = createToken({ name: 'RawPayload', pattern: /@(?:ll|nh|th|ih|\d+),\d+,\d+/ });
 export const SetRef = createToken({ name: 'SetRef', pattern: /@[A-Za-z0-9_][A-Za-z0-9_\-.\/]*/ });
-export const Variable = createToken({ name: 'Variable', pattern: /\$[A-Za-z0-9_][A-Za-z0-9_\-]*/ });
+/**
+ * `$name`, with the characters of nft's `string` (so `$a-$b` is the name `a-`, `$net/24` the name
+ * `net/24`, as nft reads them), and nft's tc classid shape (`$a4:80` before a blank, `:`, `-`,
+ * `}` or `,` is the name `a4:80`).
+ */
+export const Variable = createToken({ name: 'Variable', pattern: /\$(?:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}(?=[ \t\r\n:\-},])|[A-Za-z0-9_.][A-Za-z0-9_\-.\/]*)/ });
 /** IPv6 addresses and MAC addresses: hex groups with at least two colons. */
 export const ColonAddress = createToken({
   name: 'ColonAddress',

@@ -74,6 +74,8 @@ export class NftParser {
   droppedComments = 0;
   /** Line of the last position lookup. */
   private lastLine = 0;
+  /** A glued value stops before this token index (the `:` before a NAT port, see natTarget). */
+  private valueEnd = Infinity;
   /** Off while reading priorities, where `filter - 10` is arithmetic. */
   private spacedRanges = true;
   /** Guard against runaway recursion on hostile input (`((((((...`). */
@@ -538,7 +540,7 @@ export class NftParser {
         const c = this.trailingComment();
         const last = chain.rules[chain.rules.length - 1];
         if (c !== undefined && last && last.kind === 'rule') last.trailingComment = c;
-        else if (c !== undefined) chain.rules.push({ kind: 'comment-line', text: c });
+        else if (c !== undefined) chain.rules.push({ kind: 'comment-line', text: c, range: this.tokRange(this.toks[this.i - 1]!) });
       },
     );
   }
@@ -1093,7 +1095,7 @@ export class NftParser {
       if (spec) {
         this.i++;
         const args: Arg[] = [];
-        this.keywordArgs(args, spec);
+        this.keywordArgs(args, spec, w);
         return { kind: 'keyword', keyword: w, args, range: this.rangeFrom(t) };
       }
       if (!(PAYLOAD_PROTOCOLS.has(w) || EXPR_HEADS.has(w) || META_UNQUALIFIED.has(w))) {
@@ -1180,8 +1182,56 @@ export class NftParser {
     return lit;
   }
 
+  /**
+   * nat_stmt_args / tproxy after `to`: an address, a port after `:`, or both. A port that is a
+   * plain number stays glued in the address literal (`1.2.3.4:80`, `:8080`); any other port
+   * (`:$p`, `:80-$q`, `: 80`, `:tcp dport map { ... }`) becomes a `:` argument of its own.
+   */
+  private natTarget(args: Arg[], to: IToken): void {
+    const colon = this.natPortColon();
+    if (colon === this.i) args.push({ key: 'to', range: this.tokRange(to) });
+    else {
+      if (colon > this.i) this.valueEnd = colon;
+      let value: Expr;
+      try {
+        value = this.parseStmtExpr();
+      } finally {
+        this.valueEnd = Infinity;
+      }
+      args.push({ key: 'to', value, range: this.rangeFrom(to) });
+    }
+    const c = this.peek();
+    if (!this.is(c, T.Colon)) return;
+    this.i++;
+    args.push({ key: ':', keyGlued: true, value: this.parseStmtExpr(), range: this.rangeFrom(c) });
+  }
+
+  /**
+   * Index of the `:` in the glued value ahead that must end the address part (see natTarget),
+   * or -1 when the value ahead reads as one literal.
+   */
+  private natPortColon(): number {
+    let colon = -1;
+    let depth = 0;
+    let k = this.i;
+    for (; k < this.toks.length; k++) {
+      const t = this.toks[k]!;
+      if (!VALUE_GLUE.has(t.tokenType) || (k > this.i && !this.glued(this.toks[k - 1], t))) break;
+      if (t.tokenType === T.LBracket) depth++;
+      else if (t.tokenType === T.RBracket) depth--;
+      else if (t.tokenType === T.Colon && depth === 0) colon = k;
+    }
+    if (colon < 0) return -1;
+    const afterColon = this.toks[colon + 1];
+    const afterRun = this.toks[k];
+    if (colon === k - 1) return colon; // `1.2.3.4: 80`, `1.2.3.4:$p`, `:$p`
+    if (this.is(afterColon, T.Word) && this.isSelectorHead(afterColon.image)) return colon; // `:tcp dport map { ... }`
+    if (this.is(afterRun, T.Variable) && this.glued(this.toks[k - 1], afterRun)) return colon; // `:80-$q`
+    return -1;
+  }
+
   /** Arguments of a keyword statement, per its spec; stops at the next statement. */
-  private keywordArgs(args: Arg[], spec: KeywordStmtSpec): void {
+  private keywordArgs(args: Arg[], spec: KeywordStmtSpec, keyword = ''): void {
     for (;;) {
       if (this.atLineEnd()) return;
       const t = this.peek()!;
@@ -1190,12 +1240,8 @@ export class NftParser {
         const w = t.image;
         if (spec.expr?.includes(w)) {
           this.i++;
-          const colon = this.peek();
-          if (this.is(colon, T.Colon) && this.glued(colon, this.peek(1)) && this.is(this.peek(1), T.Word) && this.isSelectorHead(this.peek(1)!.image)) {
-            // `redirect to :tcp dport map { ... }`: a port-only mapping
-            args.push({ key: w, range: this.tokRange(t) });
-            this.i++;
-            args.push({ key: ':', keyGlued: true, value: this.parseStmtExpr(), range: this.rangeFrom(colon) });
+          if (w === 'to' && NAT_STMTS.has(keyword)) {
+            this.natTarget(args, t);
             continue;
           }
           args.push({ key: w, value: this.parseStmtExpr(), range: this.rangeFrom(start) });
@@ -1498,7 +1544,7 @@ export class NftParser {
         return { kind: 'setref', name: t.image.slice(1), range: this.tokRange(t) };
       case T.Variable:
         this.i++;
-        return { kind: 'variable', name: t.image.slice(1), range: this.tokRange(t) };
+        return this.rangeAfter(t, { kind: 'variable', name: t.image.slice(1), range: this.tokRange(t) });
       case T.RawPayload:
         this.i++;
         return { kind: 'selector', path: [t.image], range: this.tokRange(t) };
@@ -1507,15 +1553,25 @@ export class NftParser {
         break;
     }
     if (!VALUE_GLUE.has(t.tokenType)) this.errorAt(t, 'nft-expected-value', `unexpected '${t.image}' where a value is expected`);
-    const value = this.parseGluedValue();
-    // `"10:00" - "12:00"`: nft's grammar does not care for blanks around the range dash
+    return this.rangeAfter(t, this.parseGluedValue());
+  }
+
+  /**
+   * `low - high` where the parts are not one glued run: `"10:00" - "12:00"`, `$a - $b`,
+   * `80-$q` (nft's grammar does not care for blanks around the range dash).
+   */
+  private rangeAfter(start: IToken, low: Expr): Expr {
     const dash = this.peek();
-    if (this.spacedRanges && this.is(dash, T.Minus) && !this.glued(this.toks[this.i - 1], dash) && VALUE_GLUE.has(this.peek(1)?.tokenType as TokenType) && !this.is(this.peek(1), T.Minus)) {
-      this.i++;
-      const high = this.parseGluedValue();
-      return { kind: 'range', low: value, high, range: this.rangeFrom(t) };
+    const high = this.peek(1);
+    if (!this.spacedRanges || !this.is(dash, T.Minus) || !high || this.is(high, T.Minus)) return low;
+    if (high.tokenType === T.Variable) {
+      this.i += 2;
+      return { kind: 'range', low, high: { kind: 'variable', name: high.image.slice(1), range: this.tokRange(high) }, range: this.rangeFrom(start) };
     }
-    return value;
+    // a glued dash before a value was part of the glued run already
+    if (!VALUE_GLUE.has(high.tokenType) || this.glued(this.toks[this.i - 1], dash)) return low;
+    this.i++;
+    return { kind: 'range', low, high: this.parseGluedValue(), range: this.rangeFrom(start) };
   }
 
   private isSelectorHead(w: string): boolean {
@@ -1530,9 +1586,15 @@ export class NftParser {
     const run: IToken[] = [this.next()];
     for (;;) {
       const n = this.peek();
-      if (!n || !VALUE_GLUE.has(n.tokenType) || !this.glued(run[run.length - 1], n)) break;
+      if (!n || this.i >= this.valueEnd || !VALUE_GLUE.has(n.tokenType) || !this.glued(run[run.length - 1], n)) break;
       run.push(n);
       this.i++;
+    }
+    // `80-$q`, `1.2.3.4:$p`: the `-` or `:` before a glued variable belongs to what follows
+    const end = run[run.length - 1]!;
+    if (run.length > 1 && (end.tokenType === T.Minus || end.tokenType === T.Colon) && this.is(this.peek(), T.Variable) && this.glued(end, this.peek())) {
+      run.pop();
+      this.i--;
     }
     return this.interpretRun(run);
   }
@@ -1836,6 +1898,8 @@ export class NftParser {
 }
 
 const LEVEL: Record<BinaryOp, number> = { '|': 0, '^': 1, '&': 2, '<<': 3, '>>': 3 };
+/** Statements whose `to` takes an address, a `:port` or both (nat_stmt_args, tproxy_stmt). */
+const NAT_STMTS = new Set(['snat', 'dnat', 'masquerade', 'redirect', 'tproxy']);
 const FIELD_STOP = new Set(['set', 'map', 'vmap', 'exists', 'missing', 'queue', 'mod', 'to']);
 const POSITION_KEYS = new Set(['position', 'handle', 'index']);
 const ELEM_STMTS = new Set(['counter', 'quota', 'limit', 'last']);

@@ -77,7 +77,8 @@ function printExprBare(e: Expr): string {
     case 'prefix':
       return `${printExpr(e.base)}/${e.length}`;
     case 'range':
-      return `${printExpr(e.low)}-${printExpr(e.high)}`;
+      // nft reads `$a-$b` as one variable name `a-`
+      return e.low.kind === 'variable' ? `${printExpr(e.low)} - ${printExpr(e.high)}` : `${printExpr(e.low)}-${printExpr(e.high)}`;
     case 'concat':
       return e.parts.map(printExpr).join(' . ');
     case 'list':
@@ -113,6 +114,34 @@ export function printArg(a: Arg): string {
   return parts.join(' ');
 }
 
+/**
+ * `dnat to 1.2.3.4:$p`: a `:port` argument right after an address. Not after a variable,
+ * where nft's scanner could read `$a:80` as one name.
+ */
+function gluedToPrevious(a: Arg, prev: Arg | undefined): boolean {
+  return a.key === ':' && a.keyGlued === true && prev?.value !== undefined && (!endsWithVariable(prev.value) || a.value?.kind === 'variable');
+}
+
+function endsWithVariable(e: Expr): boolean {
+  if (e.parens) return false;
+  switch (e.kind) {
+    case 'variable':
+      return true;
+    case 'range':
+      return endsWithVariable(e.high);
+    case 'concat':
+      return endsWithVariable(e.parts[e.parts.length - 1]!);
+    case 'list':
+      return endsWithVariable(e.items[e.items.length - 1]!);
+    case 'binop':
+      return endsWithVariable(e.right);
+    case 'map':
+      return endsWithVariable(e.map);
+    default:
+      return false;
+  }
+}
+
 export function printStmt(s: Stmt): string {
   switch (s.kind) {
     case 'relational': {
@@ -125,7 +154,7 @@ export function printStmt(s: Stmt): string {
     case 'assign':
       return `${printExpr(s.left)} set ${printExpr(s.value)}`;
     case 'keyword':
-      return [s.keyword, ...s.args.map(printArg)].join(' ');
+      return s.args.reduce((text, a, k) => text + (gluedToPrevious(a, s.args[k - 1]) ? '' : ' ') + printArg(a), s.keyword);
     case 'expr':
       return printExpr(s.expr);
   }
