@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Chain, CommandStmt, Expr, Rule, Stmt, Table } from '../../src/convert/ast/nft';
 import { withoutPositions } from '../../src/convert/nft/ast-util';
-import { parseNft } from '../../src/convert/nft/index';
-import { analyzeNft } from '../../src/convert/nft/analysis';
+import { analyzeNft, parseNft } from '../../src/convert/nft/index';
 import { tokenizeNft } from '../../src/convert/nft/lexer';
 import { validateNft } from '../../src/convert/nft/validate';
 import { printNftFile, printRuleBody } from '../../src/convert/nft/printer';

@@ -67,3 +67,4 @@ function parseWith(text: string, opts: ParseNftOptions, stack: string[], depth: 
 }
 
 export { printNftFile, printRuleBody, printStmt, printExpr } from './printer';
+export { analyzeNft, type AnalyzeNftOptions } from './analysis';
