@@ -495,17 +495,21 @@ export class Converter {
     for (const s of printed.spans) where.set(s.node, s.output);
     const rules: RuleOutcome[] = [];
     const sourceMap: SourceMapEntry[] = [];
+    const hasAlias = alias.size > 0;
     for (const o of this.outcomes) {
       let out: Range | undefined;
+      const many = o.nodes.length > 1;
       for (const n of o.nodes) {
-        const r = where.get(alias.get(n) ?? n);
+        const r = where.get(hasAlias ? alias.get(n) ?? n : n);
         if (!r) continue;
         out = out ? { start: out.start.line <= r.start.line ? out.start : r.start, end: out.end.line >= r.end.line ? out.end : r.end } : r;
-        if (o.nodes.length > 1) sourceMap.push(o.file === undefined ? { source: o.source, output: r } : { file: o.file, source: o.source, output: r });
+        if (many) sourceMap.push(o.file === undefined ? { source: o.source, output: r } : { file: o.file, source: o.source, output: r });
       }
-      const entry: RuleOutcome = { source: o.source, outcome: o.outcome, table: o.table, chain: o.chain, ...(o.file !== undefined ? { file: o.file } : {}), ...(out ? { output: out } : {}) };
+      const entry: { -readonly [K in keyof RuleOutcome]: RuleOutcome[K] } = { source: o.source, outcome: o.outcome, table: o.table, chain: o.chain };
+      if (o.file !== undefined) entry.file = o.file;
+      if (out) entry.output = out;
       rules.push(entry);
-      if (out && o.nodes.length <= 1) sourceMap.push(o.file === undefined ? { source: o.source, output: out } : { file: o.file, source: o.source, output: out });
+      if (out && !many) sourceMap.push(o.file === undefined ? { source: o.source, output: out } : { file: o.file, source: o.source, output: out });
     }
     return { output, diagnostics: this.diagnostics, rules, sourceMap, nft };
   }
