@@ -359,11 +359,6 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.parse(file), list);
   }
 
-  /** The diagnostics of a session's result for one source, as the converter reported them. */
-  resultDiagnostics(session: ConversionSession, uri: vscode.Uri): FileDiagnostic[] {
-    const key = uri.toString();
-    return session.result?.diagnostics.filter((d) => d.file === key) ?? [];
-  }
 
   // ------------------------------------------------------------ decorations on the output
 

@@ -352,10 +352,6 @@ export class ConversionIndex {
     return this.ruleAt(d.file ?? '', d.range.start.line);
   }
 
-  rulesOf(file: string): readonly RuleOutcome[] {
-    return this.bySource.get(file) ?? [];
-  }
-
   chainCounts(file: string, table: string, chain: string): ChainCounts | undefined {
     return this.chainIndex.get(chainKey(file, table, chain));
   }

@@ -8,7 +8,7 @@ import { parseIptablesSave } from '../../../src/convert/iptables';
 import { parseIpset } from '../../../src/convert/ipset';
 import { convertFiles, type ConversionResult } from '../../../src/convert/translate/convert';
 import { ipsetsFromFile } from '../../../src/convert/translate/sets';
-import { ConversionIndex, convertFileOptions, DEFAULT_VIEW_OPTIONS, dialectOf, isConversionDiagnostic, keepRulesOnLines, type ViewOptions } from '../../../src/views/conversion/model';
+import { ConversionIndex, convertFileOptions, DEFAULT_VIEW_OPTIONS, describeCounts, dialectOf, isConversionDiagnostic, keepRulesOnLines, type ViewOptions } from '../../../src/views/conversion/model';
 import { requirePrereqs } from '../../support/prereq';
 import { activeExtension, harnessHasPage, openFixture, openSample, screenshot, sleep, tidyWorkbench } from './support';
 
@@ -149,6 +149,38 @@ describe('conversion view', function () {
     await vscode.commands.executeCommand('type', { text: 'typed' });
     assert.equal(shown.getText(), expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS).output, 'typing does not change the output');
     assert.equal(shown.isDirty, false);
+  });
+
+  it('shows the counts of each chain in a CodeLens; copies and opens the output as an untitled nft document', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('qrouter-0391ee86.iptables-save')));
+    const out = await convert(doc);
+    const want = new ConversionIndex(expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS));
+    const lenses = await waitFor('the chain CodeLenses', async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+      return l?.some((x) => x.command?.title.includes('→')) ? l : undefined;
+    });
+    const titles = new Map(lenses.filter((l) => l.command?.title.includes('→')).map((l) => [l.range.start.line, l.command!.title]));
+    const chains = want.summary.chains;
+    assert.ok(chains.length > 3);
+    const decls = new Map<string, number>();
+    let table = '';
+    for (const [i, l] of doc.getText().split('\n').entries()) {
+      if (l.startsWith('*')) table = l.slice(1).trim();
+      else if (l.startsWith(':')) decls.set(`${table} ${l.slice(1).split(' ')[0]}`, i);
+    }
+    for (const c of chains) {
+      const declLine = decls.get(`${c.table} ${c.chain}`);
+      assert.ok(declLine !== undefined, `declaration of ${c.table} ${c.chain}`);
+      assert.equal(titles.get(declLine), describeCounts(c), `CodeLens of ${c.table} ${c.chain}`);
+    }
+    await vscode.commands.executeCommand('netfilterLens.convert.copy', out);
+    assert.equal(await vscode.env.clipboard.readText(), outputDoc(out).getText());
+    const untitled = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert.openUntitled', out);
+    const copy = vscode.workspace.textDocuments.find((d) => d.uri.toString() === untitled.toString());
+    assert.equal(copy?.languageId, 'nft');
+    assert.equal(copy?.isUntitled, true);
+    assert.equal(copy?.getText(), outputDoc(out).getText());
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('converts the compute-node dump with its ipset dump found beside it; physdev diagnostics as the converter reports them', async () => {
