@@ -249,6 +249,10 @@ function observe(view: SideView, tag: number, sent: PacketSpec, ifName: (w: stri
           const z = /^ct zone (\d+)/.exec(e.text);
           if (z && zones.includes(Number(z[1]))) zone = Number(z[1]);
         }
+        if (e.kind === 'policy' && e.chain === 'seen_fwd') {
+          lines.push(`forwarded, mark ${e.mark ?? '0x0'} before the filter table`);
+          continue;
+        }
         if (e.kind === 'policy' && (e.chain === 'seen_in' || e.chain === 'seen_out')) {
           const where = e.chain === 'seen_in' ? `firewall accepts it locally as ${lastPacket?.dst ?? '?'}${lastPacket?.dport !== undefined ? ':' + lastPacket.dport : ''}` : `firewall sends it out ${lastPacket?.oif ?? '?'}`;
           lines.push(`${where} mark ${e.mark ?? '0x0'} zone ${zone ?? 0}`);

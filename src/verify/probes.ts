@@ -219,6 +219,12 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
     }
     if (allows && r.table === 'filter' && c.proto?.num === 6 && !c.proto.neg && c.dport && !c.dport.neg && !c.src && !c.sets.length) allowedTcp.push(c.dport.ranges[0]![0]);
   }
+  // Where connections get a conntrack mark: in on an interface a MARK rule marks, out where CONNMARK --save-mark saves it.
+  const byName = (n: string | undefined) => ifaces.find((i) => i.name === n);
+  const saveRule = orig.rules.find((r) => r.target === 'CONNMARK' && / --save-mark\b/.test(r.loaded) && r.conds.outIf && !r.conds.outIf.neg && !r.conds.outIf.wildcard);
+  const savedOut = byName(saveRule?.conds.outIf?.name);
+  const markedIn = byName(orig.rules.find((r) => r.target === 'MARK' && r.conds.inIf && !r.conds.inIf.neg && !r.conds.inIf.wildcard && r.conds.inIf.name !== savedOut?.name)?.conds.inIf?.name);
+  const connmarkRoute = savedOut && markedIn ? { savedOut, markedIn } : undefined;
   const matchesByRule: Probe[][] = [];
   const missesByRule: Probe[][] = [];
   let n = 0;
@@ -382,6 +388,15 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
           }
         }
       }
+      if (c.connmark && kind === 'forward') {
+        // A conntrack mark comes from a connection saved on its way out: open one that gets marked and saved.
+        const wantSaved = (c.connmark.value !== 0) !== c.connmark.neg;
+        if ((flip === 'connmark' ? !wantSaved : wantSaved) && connmarkRoute) {
+          d.opener = true;
+          if (!c.inIf) d.inIf = connmarkRoute.savedOut;
+          if (!c.outIf) d.outIf = connmarkRoute.markedIn;
+        }
+      }
       if (c.ctstatus && c.ctstatus.values.includes('DNAT')) {
         const positive = flip === 'ctstatus' ? c.ctstatus.neg : !c.ctstatus.neg;
         if (positive && dnatDst[f].length && kind !== 'output') d.dst = rng.pick(dnatDst[f]);
@@ -413,6 +428,7 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
     if (c.mac) flips.push('mac');
     if (c.states) flips.push('state');
     if (c.ctstatus) flips.push('ctstatus');
+    if (c.connmark) flips.push('connmark');
     for (const s of c.sets) flips.push(`set:${s.name}`);
     for (const fl of flips) {
       const d = draftFor(rule, rng.pick(combos), fl);

@@ -78,8 +78,12 @@ export function formatReport(r: VerifyResult, ctx: ReportContext, maxPerRule = 5
 
 function formatDiff(out: string[], d: Difference): void {
   out.push(`    probe #${d.probe.n} (${d.probe.variant}): ${d.packet}`);
-  out.push(`      original:  ${d.original.lines.join('; ')}`);
-  out.push(`      converted: ${d.converted.lines.join('; ')}`);
+  const conv = new Set(d.converted.lines);
+  const orig = new Set(d.original.lines);
+  const both = d.original.lines.filter((l) => conv.has(l));
+  if (both.length) out.push(`      both:      ${both.join('; ')}`);
+  out.push(`      original:  ${d.original.lines.filter((l) => !conv.has(l)).join('; ') || '(nothing more)'}`);
+  out.push(`      converted: ${d.converted.lines.filter((l) => !orig.has(l)).join('; ') || '(nothing more)'}`);
   if (d.explainedBy.length) out.push(`      explained by: ${d.explainedBy.join(', ')}`);
 }
 

@@ -48,6 +48,8 @@ export interface RuleConditions {
   mac?: { addr: string; neg: boolean };
   sets: SetCond[];
   mark?: { value: number; mask: number; neg: boolean };
+  /** `-m connmark --mark V/M`. */
+  connmark?: { value: number; mask: number; neg: boolean };
 }
 
 export interface OriginalRule {
@@ -230,9 +232,11 @@ function conditionsOf(rule: Rule, family: Family): RuleConditions {
       else if (o.name === 'ctstatus') c.ctstatus = { values: a.toUpperCase().split(','), neg: o.negated };
       else if (o.name === 'mac-source') c.mac = { addr: a.toLowerCase(), neg: o.negated };
       else if (o.name === 'match-set' || o.name === 'set') c.sets.push({ name: a, dirs: arg(o, 1).split(',') as ('src' | 'dst')[], neg: o.negated });
-      else if (o.name === 'mark' && name === 'mark') {
+      else if (o.name === 'mark' && (name === 'mark' || name === 'connmark')) {
         const [v, mk] = a.split('/');
-        c.mark = { value: num(v ?? '0'), mask: mk === undefined ? 0xffffffff : num(mk), neg: o.negated };
+        const m = { value: num(v ?? '0'), mask: mk === undefined ? 0xffffffff : num(mk), neg: o.negated };
+        if (name === 'mark') c.mark = m;
+        else c.connmark = m;
       }
     }
     // -m state/conntrack --ctstate DNAT is a conntrack status, not a state

@@ -133,6 +133,9 @@ export function observationRuleset(zones: readonly number[]): string {
 		type filter hook output priority -1000; policy accept;
 		meta nftrace set 1
 	}
+	chain seen_fwd {
+		type filter hook forward priority -1; policy accept;
+	}
 	chain seen_in {
 		type filter hook input priority 2147483647; policy accept;
 ${zoneRules}

@@ -91,6 +91,17 @@ describe('nflens verify (e2e)', function () {
         assert.ok(r.exercised.has(id), `${id} is matched by a probe`);
     });
 
+    it('the report shows what a diagnosed rule changes: the CONNMARK mask approximation loses mark bits on restore', async function () {
+      const name = 'qrouter-0391ee86.iptables-save';
+      const p = prepare({ dumps: [dump(name)] });
+      assert.equal(p.input.diagnosed.get('ip mangle neutron-l3-agent-PREROUTING #3')?.outcome, 'approximated');
+      const r = await runVerify(p, 1, PROBES);
+      assert.equal(r.unexplained.length, 0, describeUnexplained(r));
+      const d = r.explained.find((x) => x.explainedBy.includes('ip mangle neutron-l3-agent-PREROUTING #3'));
+      assert.ok(d, 'a probe on an established connection shows the difference');
+      assert.ok(d.original.lines.some((l) => /mark 0x04000002/.test(l)) && d.converted.lines.some((l) => /mark 0x04000000/.test(l)), `${d.original.lines.join('; ')} / ${d.converted.lines.join('; ')}`);
+    });
+
     it('iptables + ip6tables dumps of one router together, converted with --merge inet', async function () {
       const p = prepare({ dumps: [dump('qrouter-0391ee86.iptables-save'), dump('qrouter-0391ee86.ip6tables-save')], convert: { merge: 'inet' } });
       assert.match(p.input.nftText, /table inet /);
