@@ -78,13 +78,14 @@ export function registerConversionView(context: vscode.ExtensionContext, log?: v
     return session.outputUri;
   };
 
-  const saveAs = async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+  /** Saves the output as a file: `target` given (scripts, tests) or picked; an existing file is replaced only after confirmation. */
+  const saveAs = async (arg?: unknown, given?: unknown): Promise<vscode.Uri | undefined> => {
     const s = requireSession(arg);
     if (!s) return undefined;
     const src = s.sources[0];
     const stem = (src?.path.split('/').pop() ?? 'ruleset').replace(/\.[^.]*$/, '');
     const folder = src && src.scheme === 'file' ? vscode.Uri.joinPath(src, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = await vscode.window.showSaveDialog({
+    const target = asUri(given) ?? await vscode.window.showSaveDialog({
       title: 'Save the nft ruleset',
       defaultUri: folder ? vscode.Uri.joinPath(folder, `${stem}.nft`) : undefined,
       filters: { nftables: ['nft'] },

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import * as vscode from 'vscode';
@@ -181,6 +182,28 @@ describe('conversion view', function () {
     assert.equal(copy?.isUntitled, true);
     assert.equal(copy?.getText(), outputDoc(out).getText());
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const target = vscode.Uri.file(join(mkdtempSync(join(tmpdir(), 'nflens-save-')), 'qrouter.nft'));
+    const saved = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert.saveAs', out, target);
+    assert.equal(saved?.toString(), target.toString());
+    assert.equal(readFileSync(target.fsPath, 'utf8'), outputDoc(out).getText());
+  });
+
+  it('the summary follows the active source editor', async () => {
+    const a = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('qrouter-0391ee86.iptables-save')));
+    const b = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('qdhcp-3e8f1a2b.iptables-save')));
+    const outA = await convert(a);
+    const outB = await convert(b);
+    await vscode.commands.executeCommand('netfilterLens.convert.showSummary', outA);
+    const [stA, stB] = [await state(outA), await state(outB)];
+    const shown = async () => (await vscode.commands.executeCommand<{ sessionId: string; rules: number } | undefined>('netfilterLens.convert.summaryCounts'));
+    await vscode.window.showTextDocument(a, { viewColumn: vscode.ViewColumn.One });
+    await waitFor('the summary of the first dump', async () => (await shown())?.sessionId === stA.sessionId, 30_000);
+    await vscode.window.showTextDocument(b, { viewColumn: vscode.ViewColumn.One });
+    const counts = await waitFor('the summary of the second dump', async () => {
+      const c = await shown();
+      return c?.sessionId === stB.sessionId ? c : undefined;
+    }, 30_000);
+    assert.equal(counts.rules, stB.summary.rules);
   });
 
   it('converts the compute-node dump with its ipset dump found beside it; physdev diagnostics as the converter reports them', async () => {
