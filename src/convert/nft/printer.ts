@@ -219,7 +219,9 @@ class Out {
   }
 
   push(text: string): void {
-    this.lines.push(text);
+    // a block printed as one string (wrapped set elements) still counts line by line for spans
+    if (text.includes('\n')) for (const l of text.split('\n')) this.lines.push(l);
+    else this.lines.push(text);
   }
 
   /** Adds ` # comment` to the last line (a comment written after a block's `}` or a command). */
