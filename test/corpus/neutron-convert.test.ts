@@ -49,8 +49,8 @@ describe('Neutron dumps → nft', function () {
     const dumps = readdirSync(dir()).filter((f) => /\.ip6?tables-save$/.test(f));
     assert.ok(dumps.length >= 6);
     for (const f of dumps) {
-      for (const style of ['ruleset', 'script'] as const) {
-        const { r, text } = convert(f, { style });
+      for (const [style, ipsets] of [['ruleset', []], ['script', []], ['ruleset', computeIpsets()], ['script', computeIpsets()]] as const) {
+        const { r, text } = convert(f, { style, ipsets: [...ipsets] });
         const ruleLines = text.split('\n').filter((l) => /^-[AI] /.test(l)).length;
         assert.equal(r.rules.length, ruleLines, `${f}: one outcome per rule`);
         for (const o of r.rules) {
