@@ -113,9 +113,13 @@ function baseChain(family: Family, table: string, chain: string, numeric: boolea
   return { type, hook, priority: lit(numeric ? p : prioName(IP_PRIO_NAMES[p], hook) ?? p) };
 }
 
-/** The bridge table that receives the physdev rules of an ip (`filter`) or ip6 (`filter-ip6`) table. */
-export function bridgeTableName(table: string, dialect: Dialect): string {
-  return dialect === 'ip6tables' ? `${table}-ip6` : table;
+/**
+ * The bridge table that receives the physdev rules of an ip (`filter`) or ip6 (`filter-ip6`)
+ * table; `filter-ip` when an ebtables dump of the same conversion has a `filter` table.
+ */
+export function bridgeTableName(table: string, dialect: Dialect, ebtablesTables: ReadonlySet<string> = new Set()): string {
+  if (dialect === 'ip6tables') return `${table}-ip6`;
+  return ebtablesTables.has(table) ? `${table}-ip` : table;
 }
 
 // ---------------------------------------------------------------- one output table
@@ -217,6 +221,8 @@ export class Converter {
   readonly outcomes: PendingOutcome[] = [];
   readonly tables = new Map<string, TableBuilder>();
   private currentTable?: TableBuilder;
+  /** Table names of the ebtables inputs (physdev rewrites avoid them). */
+  ebtablesTables: ReadonlySet<string> = new Set();
   private readonly ipsets: IpsetCatalog;
 
   constructor(readonly opts: ConvertFileOptions) {
@@ -363,7 +369,7 @@ export class Converter {
     const moved = this.moved.get(cmd);
     if (moved) {
       for (const d of moved.diagnostics) this.report(st.name, d);
-      const nodes: NftRule[] = [{ kind: 'rule', stmts: [], disabled: `${cmd.text}  (moved to table bridge ${bridgeTableName(tableName, st.dialect)}: -m physdev)`, origin: cmd.range }];
+      const nodes: NftRule[] = [{ kind: 'rule', stmts: [], disabled: `${cmd.text}  (moved to table bridge ${bridgeTableName(tableName, st.dialect, this.ebtablesTables)}: -m physdev)`, origin: cmd.range }];
       this.outcomes.push({ file: st.name, source: cmd.range, outcome: moved.outcome, table: tableName, chain: chainName, nodes: [...moved.nodes, ...nodes] });
       this.place(c, cmd, nodes);
       return;
@@ -430,7 +436,7 @@ export class Converter {
       }
     }
     // iptables and ip6tables rules go to separate bridge tables: their chains share names.
-    const btb = this.tableFor('bridge', bridgeTableName(tableName, st.dialect));
+    const btb = this.tableFor('bridge', bridgeTableName(tableName, st.dialect, this.ebtablesTables));
     const l3 = st.dialect === 'ip6tables' ? 'ip6' : 'ip';
     const numeric = !!this.opts.numericPriority;
     const copied = new Set<string>();
@@ -518,6 +524,7 @@ export class Converter {
 /** Converts dumps (and ipset dumps) into one nft ruleset. */
 export function convertFiles(inputs: readonly ConvertInput[], opts: ConvertFileOptions = {}): ConversionResult {
   const conv = new Converter(opts);
+  conv.ebtablesTables = new Set(inputs.filter((i) => i.file.dialect === 'ebtables').flatMap((i) => i.file.tables.map((t) => t.name.text)));
   for (const i of inputs) conv.addFile(i);
   return conv.result();
 }
