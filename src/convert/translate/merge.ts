@@ -79,6 +79,17 @@ function mergeChain(a: Chain | undefined, b: Chain | undefined, alias: Map<objec
   return merged;
 }
 
+function renameSetRefs(t: Table, from: string, to: string): void {
+  const re = new RegExp(`@${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`, 'g');
+  for (const it of t.items) {
+    if (it.kind !== 'chain') continue;
+    for (const r of it.rules) {
+      if (r.kind !== 'rule') continue;
+      r.stmts = r.stmts.map((st) => (st.kind === 'keyword' && st.keyword.includes(`@${from}`) ? { ...st, keyword: st.keyword.replace(re, `@${to}`) } : st));
+    }
+  }
+}
+
 export function mergeInet(tables: Table[], _opts: unknown, alias: Map<object, object> = new Map()): Table[] {
   const out: Table[] = [];
   const byName = new Map<string, { ip?: Table; ip6?: Table }>();
@@ -99,7 +110,15 @@ export function mergeInet(tables: Table[], _opts: unknown, alias: Map<object, ob
         if (it.kind === 'set' || it.kind === 'map' || it.kind === 'object') {
           const key = `${it.kind === 'object' ? it.objType : 'set'} ${it.name}`;
           if (it.kind === 'object') it.body = it.body.map((line) => line.map((a) => (a.key === 'l3proto' ? { ...a, value: { kind: 'literal', text: 'inet' } } : a)));
-          if (!decls.has(key)) decls.set(key, it);
+          const prev = decls.get(key);
+          if (!prev) decls.set(key, it);
+          else if (t === ip6 && it.kind !== 'object' && prev.kind !== 'object' && (prev.type ?? []).join('.') !== (it.type ?? []).join('.')) {
+            // same name, different type in the two families (e.g. connlimit0): the ip6 one is renamed
+            const renamed = `${it.name}_ip6`;
+            renameSetRefs(ip6!, it.name, renamed);
+            const copy = { ...it, name: renamed };
+            decls.set(`set ${renamed}`, copy);
+          }
         }
       }
     }
