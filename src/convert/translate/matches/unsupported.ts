@@ -32,7 +32,7 @@ export const KNOWN_UNSUPPORTED_TARGETS: Record<string, UnsupportedInfo> = {
   CHECKSUM: {
     code: 'checksum-fill-unsupported',
     message:
-      'CHECKSUM --checksum-fill has no nft equivalent: nft has no statement that fills in a checksum. It existed for old DHCP clients (dhclient before 2011) that dropped replies whose UDP checksum was left for NIC offload, and for DPDK/virtio setups without checksum offload. Alternatives: drop the rule (modern clients accept offloaded checksums), disable TX checksum offload on the interface (`ethtool -K IFACE tx off`), or keep this one rule in iptables-nft (`xt CHECKSUM` via nft_compat)',
+      'CHECKSUM --checksum-fill has no nft equivalent: nft has no statement that fills in a checksum. It exists for old DHCP clients (older dhclient versions) that drop replies whose UDP checksum was left to checksum offload on tap/virtio devices, and for DPDK datapaths that do not fill checksums. Alternatives: drop the rule (modern clients accept offloaded checksums), disable TX checksum offload on the interface (`ethtool -K IFACE tx off`), or keep this one rule in iptables-nft (`xt CHECKSUM` via nft_compat)',
   },
   CONNSECMARK: { code: 'unsupported-target', message: 'CONNSECMARK: use `ct secmark set meta secmark` / `meta secmark set ct secmark` with a secmark object' },
   SECMARK: { code: 'unsupported-target', message: 'SECMARK: declare a `secmark` object in the table and use `meta secmark set "name"`' },
