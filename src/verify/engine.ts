@@ -9,7 +9,7 @@ import type { RuleOutcome } from '../convert/translate/convert';
 import { PacketAgent, type Captured, type PacketSpec, type SendItem } from './agent';
 import { allowedKinds, generateProbes, interfaceNames, isSpecial, type Probe } from './probes';
 import type { OriginalRule, OriginalRuleset } from './ruleset';
-import { hasCommand, inNs, Ledger, run, sweepStaleNamespaces, ToolError } from './system';
+import { hasCommand, inNs, Ledger, NS_PREFIX, run, sweepStaleNamespaces, ToolError } from './system';
 import { createTopology, observationRuleset, planInterfaces, routeCommands, runId, type Placement, type Topology, type TopologyIface } from './topology';
 import { ruleHandles, TraceMonitor, type RulePosition, type TraceRecord } from './trace';
 import { pythonPath } from './agent';
@@ -22,6 +22,8 @@ export interface VerifyInput {
   readonly nftLabel: string;
   /** Own conversion: per-rule outcomes and the printed AST (maps nft rules back to original rules). */
   readonly conversion?: { readonly rules: readonly RuleOutcome[]; readonly nft: NftFile; readonly diagnostics: readonly { file?: string; range: Range; message: string; severity: string; code: string }[] };
+  /** With --against: our own conversion, to recognise the given ruleset's rules by their text. */
+  readonly ownConversion?: { readonly output: string; readonly nft: NftFile };
   /** Diagnosed original rules (approximated/unsupported), by rule id, with what the converter said. */
   readonly diagnosed: ReadonlyMap<string, { outcome: string; messages: string[] }>;
   readonly seed: number;
@@ -327,7 +329,7 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
       const p = origHandles.get(key);
       return p ? `${p.family} ${p.table} ${p.chain} #${p.index}` : undefined;
     };
-    const convRuleOf = convertedRuleMap(convHandles, input);
+    const convRuleOf = input.conversion ? convertedRuleMap(convHandles, input.conversion.nft, input) : await againstRuleMap(ledger, id, convHandles, input);
 
     const monitors = [new TraceMonitor(orig.fw), new TraceMonitor(conv.fw)];
     await Promise.all([...monitors.map((m) => m.start(ledger)), agentReady]);
@@ -416,7 +418,10 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
       if (o.lines.join('\n') === c.lines.join('\n')) return undefined;
       const packet = b.openerTag === undefined ? describePacket(b.first.spec, viaText(b.first.via, ifName)) : `after opener ${describePacket(b.first.spec, viaText(b.first.via, ifName))}: reply ${describePacket(sentProbe.get(`0 ${b.tag}`)!.spec, viaText(sentProbe.get(`0 ${b.tag}`)!.via, ifName))}`;
       const explainedBy = [...new Set([...o.rules, ...c.rules].filter((r) => input.diagnosed.has(r)))];
-      const rule = b.probe.origin ?? divergence(o.rules, c.rules) ?? o.rules[o.rules.length - 1];
+      // The rule the probe was made for, when it got there; else where the two traces part.
+      const origin = b.probe.origin;
+      const reached = origin !== undefined && (o.rules.includes(origin) || c.rules.includes(origin));
+      const rule = (reached ? origin : divergence(o.rules, c.rules)) ?? origin ?? o.rules[o.rules.length - 1];
       return { probe: b.probe, packet, original: o, converted: c, ...(rule ? { rule } : {}), explainedBy };
     };
 
@@ -562,10 +567,41 @@ async function settle(agent: PacketAgent, monitors: readonly TraceMonitor[], qui
   }
 }
 
+/**
+ * --against: a rule of the given ruleset stands for an original rule when nft lists it exactly as
+ * it lists our own conversion of that rule (same table, chain and text); loaded in a scratch namespace.
+ */
+async function againstRuleMap(ledger: Ledger, id: string, handles: Map<string, RulePosition>, input: VerifyInput): Promise<(key: string) => string | undefined> {
+  const own = input.ownConversion;
+  if (!own) return () => undefined;
+  const ns = ledger.namespace(`${NS_PREFIX}${id}-reference`);
+  try {
+    await run(['ip', 'netns', 'add', ns]);
+    await run(inNs(ns, ['ip', 'link', 'set', 'lo', 'up']));
+    await run(inNs(ns, ['nft', '-f', '-']), own.output);
+    const ownHandles = ruleHandles(await run(inNs(ns, ['nft', '-a', 'list', 'ruleset'])));
+    const ownOf = convertedRuleMap(ownHandles, own.nft, input);
+    const byText = new Map<string, string | null>();
+    for (const [key, p] of ownHandles) {
+      const rule = ownOf(key);
+      if (!rule) continue;
+      const t = `${p.family} ${p.table} ${p.chain} ${p.text}`;
+      byText.set(t, byText.has(t) && byText.get(t) !== rule ? null : rule);
+    }
+    return (key: string) => {
+      const p = handles.get(key);
+      return (p && byText.get(`${p.family} ${p.table} ${p.chain} ${p.text}`)) ?? undefined;
+    };
+  } catch {
+    return () => undefined; // our own conversion does not load here: no rule-level attribution for the given ruleset
+  } finally {
+    await run(['ip', 'netns', 'delete', ns]).catch(() => undefined);
+  }
+}
+
 /** nft rule (family table chain handle) → the original rule it was converted from, for our own conversion. */
-function convertedRuleMap(handles: Map<string, RulePosition>, input: VerifyInput): (key: string) => string | undefined {
-  const conv = input.conversion;
-  if (!conv) return () => undefined;
+function convertedRuleMap(handles: Map<string, RulePosition>, nft: NftFile, input: VerifyInput): (key: string) => string | undefined {
+  const conv = { nft };
   const byLine = new Map<string, string>();
   for (const r of input.original.rules) byLine.set(`${r.family} ${r.line}`, r.id);
   const positions = new Map<string, string>();

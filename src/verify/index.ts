@@ -50,7 +50,7 @@ export function prepare(opts: PrepareOptions): Prepared {
     diagnosed.set(id, { outcome: o.outcome, messages });
   }
   const input: Prepared['input'] = opts.against
-    ? { original, nftText: opts.against.text, nftLabel: opts.against.file, diagnosed }
+    ? { original, nftText: opts.against.text, nftLabel: opts.against.file, diagnosed, ownConversion: { output: conversion.output, nft: conversion.nft } }
     : { original, nftText: conversion.output, nftLabel: 'the conversion', conversion, diagnosed };
   return { original, conversion, input };
 }
