@@ -56,7 +56,7 @@ export function generateNeutronDump(opts = {}) {
   for (let p = 0; p < ports; p++) {
     const id = uuid(rand);
     const dev = id.slice(0, 11);
-    const ip = v6 ? `fd00:${(p >> 8).toString(16)}::${(p & 0xff).toString(16)}:5` : `10.${(p >> 16) & 0xff}.${(p >> 8) & 0xff}.${(p & 0xff) + 1}`;
+    const ip = v6 ? `fd00:${(p >> 8).toString(16)}::${(p & 0xff).toString(16)}:5` : `10.${Math.floor(p / 254 / 256) & 0xff}.${Math.floor(p / 254) & 0xff}.${(p % 254) + 1}` // hosts .1-.254 only;
     const mac = `fa:16:3e:${hex(rand, 2)}:${hex(rand, 2)}:${hex(rand, 2)}`;
     const sg = sgs[p % groups];
     members.get(sg).push(ip);
