@@ -20,7 +20,7 @@ if (files.length === 0) {
 let failed = 0;
 for (const f of files) {
   console.log(`\n=== ${f} ===`);
-  const args = f.endsWith('.ts') ? ['--import', 'tsx', join(dir, f)] : [join(dir, f)];
+  const args = ['--expose-gc', ...(f.endsWith('.ts') ? ['--import', 'tsx'] : []), join(dir, f)];
   const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: join(dir, '..') });
   if (r.status !== 0) {
     failed++;
