@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { detectFormat } from '../convert/detect';
-import { CannotRun, formatReport, LoadFailure, prepare, reportJson, runVerify, type DumpInput } from '../verify/index';
+import { CannotRun, formatReport, LoadFailure, ObservationFailure, prepare, reportJson, runVerify, type DumpInput } from '../verify/index';
 import type { CliCommand } from './commands';
 import { EXIT, UsageError, type CliIO } from './io';
 
@@ -46,7 +46,8 @@ removed afterwards, also on failure or Ctrl-C; the host's own ruleset and interf
 touched.
 
 Exit status: 0 no differences outside diagnosed rules; 1 unexplained differences (or the nft
-ruleset does not load); 2 cannot run (missing privileges or tools, bad input).
+ruleset does not load); 2 cannot run (missing privileges or tools, bad input, probes that
+could not be sent or observed).
 `;
 
 function ipsetBeside(file: string): string | undefined {
@@ -166,7 +167,7 @@ export const verifyCommand: CliCommand = {
       io.stdout.write(v.json ? JSON.stringify(reportJson(r, ctx), null, 2) + '\n' : formatReport(r, ctx));
       return r.unexplained.length ? EXIT.findings : EXIT.ok;
     } catch (e) {
-      if (e instanceof CannotRun) {
+      if (e instanceof CannotRun || e instanceof ObservationFailure) {
         io.stderr.write(`nflens verify: ${e.message}\n`);
         return EXIT.usage;
       }

@@ -369,7 +369,7 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
       const round1: SendItem[] = [];
       for (const side of [0, 1]) for (const b of batch) round1.push({ side, via: b.first.via, spec: b.first.spec });
       packets += round1.length;
-      await agent.send(round1, PACKET_GAP);
+      mustSend(await agent.send(round1, PACKET_GAP));
       await settle(agent, monitors, quietMs);
       const withOpener = batch.filter((b) => b.openerTag !== undefined);
       if (withOpener.length) {
@@ -385,7 +385,7 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
           }
         }
         packets += round2.length;
-        await agent.send(round2, PACKET_GAP);
+        mustSend(await agent.send(round2, PACKET_GAP));
         await settle(agent, monitors, quietMs);
       }
       for (const m of monitors) {
@@ -396,6 +396,8 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
     // Trace events and captures can trail the batch that caused them: observe once everything has arrived.
     const collect = async (): Promise<SideView[]> => {
       await settle(agent, monitors, 300);
+      // Without its observers a run would see nothing on either side and call that "no difference".
+      for (const m of monitors) if (!m.running) throw new ObservationFailure(`nft monitor trace stopped: ${m.takeErrors().trim() || 'no message'}`);
       const caps = agent.take();
       return [0, 1].map((side) => ({
         captured: indexCaptures(caps.filter((c) => c.side === side)),
@@ -433,6 +435,7 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
       input.onProgress?.(done, planned.length);
     }
     const views = await collect();
+    if (planned.length && [...views].every((v) => v.captured.size === 0 && v.traces.size === 0)) throw new ObservationFailure('no probe was seen anywhere (no capture, no trace event): the observation does not work on this machine');
     const suspects = planned.filter((b) => compare(b, views) !== undefined);
     // A difference counts only if it shows again when the probe is sent again in a small batch (trace events can be lost under load).
     const differences: Difference[] = [];
@@ -478,6 +481,13 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
 }
 
 export class LoadFailure extends Error {}
+
+/** The probes could not be sent or observed: the run proves nothing. */
+export class ObservationFailure extends Error {}
+
+function mustSend(r: { errors: { tag: number; error: string }[] }): void {
+  if (r.errors.length) throw new ObservationFailure(`the packet agent could not send ${r.errors.length} packet(s): ${r.errors[0]!.error}`);
+}
 
 /** What the kernel says to a bridge table with conntrack and with bridge meta (undefined: loads). */
 async function bridgeSupport(ledger: Ledger, id: string): Promise<{ conntrack?: string; meta?: string }> {
@@ -582,15 +592,27 @@ async function againstRuleMap(ledger: Ledger, id: string, handles: Map<string, R
     const ownHandles = ruleHandles(await run(inNs(ns, ['nft', '-a', 'list', 'ruleset'])));
     const ownOf = convertedRuleMap(ownHandles, own.nft, input);
     const byText = new Map<string, string | null>();
+    const byPosition = new Map<string, string>();
+    const count = (hs: Map<string, RulePosition>) => {
+      const n = new Map<string, number>();
+      for (const p of hs.values()) n.set(`${p.family} ${p.table} ${p.chain}`, (n.get(`${p.family} ${p.table} ${p.chain}`) ?? 0) + 1);
+      return n;
+    };
     for (const [key, p] of ownHandles) {
       const rule = ownOf(key);
       if (!rule) continue;
       const t = `${p.family} ${p.table} ${p.chain} ${p.text}`;
       byText.set(t, byText.has(t) && byText.get(t) !== rule ? null : rule);
+      byPosition.set(`${p.family} ${p.table} ${p.chain} #${p.index}`, rule);
     }
+    const ownCount = count(ownHandles);
+    const givenCount = count(handles);
     return (key: string) => {
       const p = handles.get(key);
-      return (p && byText.get(`${p.family} ${p.table} ${p.chain} ${p.text}`)) ?? undefined;
+      if (!p) return undefined;
+      const chain = `${p.family} ${p.table} ${p.chain}`;
+      // Same text: the same rule. Else, in a chain with as many rules as ours, the rule in the same place (a changed rule).
+      return byText.get(`${chain} ${p.text}`) ?? (ownCount.get(chain) === givenCount.get(chain) ? byPosition.get(`${chain} #${p.index}`) : undefined);
     };
   } catch {
     return () => undefined; // our own conversion does not load here: no rule-level attribution for the given ruleset

@@ -8,7 +8,7 @@ import { ipsetsFromFile, type IpsetInfo } from '../convert/translate/sets';
 import { verify, type VerifyInput, type VerifyResult } from './engine';
 import { buildOriginal, type DumpInput, type OriginalRuleset } from './ruleset';
 
-export { verify, CannotRun, LoadFailure, checkPrerequisites, type VerifyResult, type Difference, type ProbeOutcome } from './engine';
+export { verify, CannotRun, LoadFailure, ObservationFailure, checkPrerequisites, type VerifyResult, type Difference, type ProbeOutcome } from './engine';
 export { buildOriginal, type OriginalRuleset, type OriginalRule, type DumpInput, type Substitution } from './ruleset';
 export { generateProbes, type Probe } from './probes';
 export { formatReport, reportJson } from './report';

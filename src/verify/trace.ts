@@ -139,6 +139,10 @@ export class TraceMonitor {
     return out;
   }
 
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   stop(): void {
     this.child?.kill('SIGKILL');
   }
