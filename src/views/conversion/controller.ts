@@ -310,7 +310,11 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     clearTimeout(this.timers.get(session.id));
     this.timers.delete(session.id);
     this.sessions.delete(session.id);
-    for (const uri of session.sources) if (!this.sessionFor(uri)) this.diagnostics.delete(uri);
+    for (const uri of session.sources) {
+      if (this.sessionFor(uri)) continue;
+      this.diagnostics.delete(uri);
+      this.published.delete(uri.toString());
+    }
     if (session.ruleLines === undefined) for (const uri of session.sources) {
       const other = this.sessionFor(uri);
       if (other) this.publishDiagnostics(other);
@@ -356,8 +360,17 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       list.push(out);
       this.shown.set(d, { outputLine: at, output: session.outputUri, diagnostic: out });
     }
-    for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.parse(file), list);
+    for (const [file, list] of byFile) {
+      const before = this.published.get(file);
+      // After most rule edits every diagnostic is the object published before: nothing to send.
+      if (before && before.length === list.length && before.every((d, i) => d === list[i]) && this.diagnostics.has(vscode.Uri.parse(file))) continue;
+      this.published.set(file, list);
+      this.diagnostics.set(vscode.Uri.parse(file), list);
+    }
   }
+
+  /** What was last published per source. */
+  private readonly published = new Map<string, vscode.Diagnostic[]>();
 
 
   // ------------------------------------------------------------ decorations on the output
