@@ -520,10 +520,24 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     return timed(this.log, 'code lenses', () => this.codeLenses(document));
   }
 
+  /** CodeLenses per result and source: asked again on every edit, they change only with a conversion. */
+  private readonly lensCache = new WeakMap<object, Map<string, vscode.CodeLens[]>>();
+
   private codeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const session = this.sessionFor(document.uri);
     if (!session?.index || sourceKindOf(document.languageId, '') === 'ipset') return [];
     const key = document.uri.toString();
+    let perSource = this.lensCache.get(session.index);
+    if (!perSource) this.lensCache.set(session.index, (perSource = new Map()));
+    const cached = perSource.get(key);
+    if (cached) return cached;
+    const lenses = this.computeLenses(session, key);
+    perSource.set(key, lenses);
+    return lenses;
+  }
+
+  private computeLenses(session: ConversionSession, key: string): vscode.CodeLens[] {
+    if (!session.index) return [];
     const file = this.pipeline.lastParsed(key);
     if (!file) return [];
     const lenses: vscode.CodeLens[] = [];
