@@ -4,13 +4,19 @@ import { registerLanguageFeatures } from './language';
 import { registerConversionView } from './views/conversion';
 import { registerNodesView } from './views/nodes';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: the Nodes model and tree, so tests can walk the tree. */
+export interface NetfilterLensApi {
+  readonly nodes: ReturnType<typeof registerNodesView>;
+}
+
+export function activate(context: vscode.ExtensionContext): NetfilterLensApi {
   const output = vscode.window.createOutputChannel('Netfilter Lens', { log: true });
   context.subscriptions.push(output);
-  registerNodesView(context);
+  const nodes = registerNodesView(context);
   registerLanguageFeatures(context, output);
   registerConversionView(context, output);
   output.info('Netfilter Lens activated');
+  return { nodes };
 }
 
 export function deactivate(): void {}

@@ -247,18 +247,19 @@ export function registerNodesView(context: vscode.ExtensionContext): { model: No
     await vscode.commands.executeCommand('vscode.diff', left, right, `${name(left)} ↔ ${name(right)} (${RULESET_SOURCES[node.source].label})`);
   };
 
-  /** The converter's side-by-side view, with the namespace's other family and its ipsets attached. */
-  const convertNode = async (node?: NodeItem) => {
-    if (node?.type !== 'ruleset') return;
+  /** The converter's side-by-side view, with the namespace's other family and its ipsets attached; returns the output's URI. */
+  const convertNode = async (node?: NodeItem): Promise<vscode.Uri | undefined> => {
+    if (node?.type !== 'ruleset') return undefined;
     try {
       const all = await model.rulesets(node.hostId, node.namespace);
       const has = (s: RulesetSource) => (all.rulesets.get(s)?.text.trim() ?? '') !== '';
       const sources: RulesetSource[] = [node.source, ...(['iptables', 'ip6tables', 'ipset'] as const).filter((s) => s !== node.source && has(s))];
       const uris = sources.map((s) => remoteUri(node.hostId, node.namespace, s));
       if (!(await vscode.commands.getCommands(true)).includes('netfilterLens.convert')) throw new Error('the converter is not available');
-      await vscode.commands.executeCommand('netfilterLens.convert', uris[0], uris);
+      return await vscode.commands.executeCommand<vscode.Uri | undefined>('netfilterLens.convert', uris[0], uris);
     } catch (err) {
       reportError(err, 'convert');
+      return undefined;
     }
   };
 
