@@ -252,6 +252,29 @@ describe('conversion view', function () {
     assert.ok(!ourDiagnostics(doc.uri).some((d) => codeOf(d) === 'checksum-fill-unsupported' && d.range.start.line === checksum.range.start.line));
   });
 
+  it('fixes every CHECKSUM rule at once (source.fixAll), and a selection conversion offers the whole file', async () => {
+    const text = readFileSync(neutronPath('qdhcp-3e8f1a2b.iptables-save'), 'utf8');
+    const doc = await openFixture('qdhcp-all.iptables-save', text);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+    const line = text.split('\n').findIndex((l) => /-j CHECKSUM/.test(l));
+    editor.selection = new vscode.Selection(line, 0, line, 5);
+    const out = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convertSelection');
+    assert.equal((await state(out)).summary.rules, 1);
+    const checksum = await waitFor('the CHECKSUM diagnostic', () => ourDiagnostics(doc.uri).find((d) => codeOf(d) === 'checksum-fill-unsupported'));
+    const actions = await codeActions(doc.uri, checksum.range);
+    const whole = actions.find((a) => a.title === 'Convert the whole file to nftables');
+    assert.ok(whole?.command, 'a selection conversion offers the whole file');
+    const fixAll = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.netfilterLens')) ?? [];
+    const fix = fixAll.find((a) => a.title === 'Replace every CHECKSUM rule by a comment');
+    assert.ok(fix?.edit);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.doesNotMatch(doc.getText(), /^-A .*-j CHECKSUM/m);
+    const wholeOut = await vscode.commands.executeCommand<vscode.Uri>(whole.command.command, ...(whole.command.arguments ?? []));
+    const want = expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS);
+    await waitFor('the whole file converted', () => outputDoc(wholeOut).getText() === want.output);
+    assert.ok(!want.diagnostics.some((d) => d.code === 'checksum-fill-unsupported'));
+  });
+
   it('updates the output as the source is edited', async () => {
     const original = readFileSync(neutronPath('qrouter-0391ee86.iptables-save'), 'utf8');
     const doc = await openFixture('qrouter-edit.iptables-save', original);
