@@ -225,6 +225,20 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
   const savedOut = byName(saveRule?.conds.outIf?.name);
   const markedIn = byName(orig.rules.find((r) => r.target === 'MARK' && r.conds.inIf && !r.conds.inIf.neg && !r.conds.inIf.wildcard && r.conds.inIf.name !== savedOut?.name)?.conds.inIf?.name);
   const connmarkRoute = savedOut && markedIn ? { savedOut, markedIn } : undefined;
+  // Conntrack zone each interface's packets get (CT --zone on -i).
+  const zoneOf = new Map<string, number>();
+  for (const r of orig.rules) if (r.zone !== undefined && r.conds.inIf && !r.conds.inIf.neg && !r.conds.inIf.wildcard) zoneOf.set(`${r.family} ${r.conds.inIf.name}`, r.zone);
+  const allowedSources: Record<Family, string[]> = { 4: [], 6: [] };
+  for (const r of orig.rules) {
+    if (r.target !== 'RETURN' && r.target !== 'ACCEPT') continue;
+    for (const st of r.conds.sets) {
+      if (st.neg || st.dirs[0] !== 'src') continue;
+      for (const e of sets.get(st.name)?.elements ?? []) {
+        const a = canonicalAddress(e.parts[0]!.split('/')[0]!);
+        if (a.includes(':') === (r.family === 6) && !allowedSources[r.family].includes(a)) allowedSources[r.family].push(a);
+      }
+    }
+  }
   const matchesByRule: Probe[][] = [];
   const missesByRule: Probe[][] = [];
   let n = 0;
@@ -276,6 +290,7 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
     const combos: { conds: RuleConditions; kind: PathKind; path: readonly OriginalRule[] }[] = [];
     const passing = passThrough(orig, rule);
     for (const path of orig.entries.get(chainKey(rule.family, rule.table, rule.chain)) ?? []) {
+      if (!consistentPath([...path.map((r) => r.conds), rule.conds])) continue;
       const hook = (path.length ? path[0]!.chain : rule.chain) as Hook;
       const conds = mergeConds(rule.conds, [...path.map((r) => r.conds), ...passing]);
       for (const k of KINDS_OF_HOOK[hook] ?? []) {
@@ -375,6 +390,15 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
           }
         } else if (est === positive) {
           d.opener = true;
+          // Both directions must land in the same conntrack zone: open from an interface of the probe's zone.
+          if (kind === 'forward') {
+            const z = d.inIf && zoneOf.get(`${f} ${d.inIf.name}`);
+            const sameZone = (x: TopologyIface | undefined) => !!x && x !== d.inIf && zoneOf.get(`${f} ${x.name}`) === z;
+            if (z !== undefined && !c.outIf && !sameZone(d.outIf)) d.outIf = ifaces.find(sameZone) ?? d.outIf;
+            const zo = d.outIf && zoneOf.get(`${f} ${d.outIf.name}`);
+            const sameZoneOut = (x: TopologyIface | undefined) => !!x && x !== d.outIf && zoneOf.get(`${f} ${x.name}`) === zo;
+            if (zo !== undefined && !c.inIf && !sameZoneOut(d.inIf) && zoneOf.get(`${f} ${d.inIf?.name}`) !== zo) d.inIf = ifaces.find(sameZoneOut) ?? d.inIf;
+          }
           // The opener must get through on its own: a flow the rules allow, from an allowed address/MAC pair.
           if (!c.proto && !c.sport && !c.dport && allowedTcp.length) {
             d.proto = 6;
@@ -385,6 +409,8 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
           if (pair && !c.dst && !c.sets.some((st) => st.dirs[0] === 'dst')) {
             d.dst = pair.src;
             d.openerMac = pair.mac;
+          } else if (!c.dst && !c.sets.some((st) => st.dirs[0] === 'dst') && allowedSources[f].length) {
+            d.dst = rng.pick(allowedSources[f]); // the opener comes from a remote group member
           }
         }
       }
@@ -470,6 +496,15 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
   }
   ordered.push(...randoms);
   return ordered.slice(0, Math.max(0, opts.maxProbes));
+}
+
+/** No two conditions on the way ask for different interfaces (such a path cannot be taken). */
+function consistentPath(conds: readonly RuleConditions[]): boolean {
+  for (const k of ['inIf', 'outIf'] as const) {
+    const named = conds.map((c) => c[k]).filter((x): x is IfaceCond => !!x && !x.neg && !x.wildcard).map((x) => x.name);
+    if (new Set(named).size > 1) return false;
+  }
+  return true;
 }
 
 /** The rule's own conditions, completed with those of the way in (fields the rule leaves open). */
