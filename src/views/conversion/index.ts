@@ -59,11 +59,12 @@ export function registerConversionView(context: vscode.ExtensionContext, log?: v
       return undefined;
     }
     // Dumps first, so the output is named after the first dump.
-    usable.sort((a, b) => rank(docs[usable.indexOf(a)]!) - rank(docs[usable.indexOf(b)]!));
-    const session = await controller.open(usable);
+    const ordered = usable.map((uri, i) => ({ uri, rank: sourceKindOf(docs[i]!.languageId, docs[i]!.getText()) === 'iptables' ? 0 : 1 }))
+      .sort((a, b) => a.rank - b.rank)
+      .map((x) => x.uri);
+    const session = await controller.open(ordered);
     return session.outputUri;
   };
-  const rank = (d: vscode.TextDocument) => (sourceKindOf(d.languageId, d.getText()) === 'iptables' ? 0 : 1);
 
   const convertSelection = async (): Promise<vscode.Uri | undefined> => {
     const editor = vscode.window.activeTextEditor;
