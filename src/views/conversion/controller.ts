@@ -202,7 +202,8 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       const dir = vscode.Uri.joinPath(src, '..');
       for (const name of siblingIpsetNames(src.path.split('/').pop() ?? '')) {
         const candidate = vscode.Uri.joinPath(dir, name);
-        if (sources.some((s) => s.toString() === candidate.toString())) continue;
+        // Already an input: nothing to add (nflens convert does not look further either).
+        if (sources.some((s) => s.toString() === candidate.toString())) break;
         try {
           const stat = await vscode.workspace.fs.stat(candidate);
           if (stat.type & vscode.FileType.File) {
