@@ -467,7 +467,7 @@ export function generateProbes(orig: OriginalRuleset, ifaces: readonly TopologyI
 
   const randomCount = opts.random ?? Math.max(20, Math.ceil(orig.rules.length / 2));
   const randoms: Probe[] = [];
-  const families = [...new Set(orig.rules.map((r) => r.family))];
+  const families = [...new Set(orig.dumps.map((d) => d.family))]; // also a dump without rules: its policies
   for (let i = 0; i < randomCount && families.length; i++) {
     const f = rng.pick(families);
     const kind = rng.pick(['forward', 'forward', 'input', 'output'] as const);

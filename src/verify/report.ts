@@ -44,7 +44,7 @@ export function formatReport(r: VerifyResult, ctx: ReportContext, maxPerRule = 5
     out.push(`UNEXPLAINED DIFFERENCES: ${r.unexplained.length} probes behave differently (translation bugs):`);
     for (const [rule, diffs] of byRule(r.unexplained)) {
       out.push(`  rule ${rule}`);
-      out.push(`    ${where(rule)}`);
+      if (rulesById.has(rule)) out.push(`    ${where(rule)}`);
       for (const d of diffs.slice(0, maxPerRule)) formatDiff(out, d);
       if (diffs.length > maxPerRule) out.push(`    ... and ${diffs.length - maxPerRule} more probes`);
     }
