@@ -1,6 +1,7 @@
 // Bundles the extension and the CLI with esbuild. `--production` minifies; `--watch` rebuilds.
 import * as esbuild from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -31,5 +32,8 @@ if (watch) {
   console.log('watching src/ ...');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  // The summary webview loads the vscode-elements web components from dist/ (the .vsix has no node_modules).
+  mkdirSync('dist', { recursive: true });
+  copyFileSync(createRequire(import.meta.url).resolve('@vscode-elements/elements/dist/bundled.js'), 'dist/vscode-elements.js');
   chmodSync('dist/cli.js', 0o755);
 }
