@@ -2,7 +2,7 @@
  * Benchmark of the nft language support: parses every nft-dumps file N times, then a
  * generated ruleset of R rules (default 10k and 50k), and reports time and memory for
  * parse, analysis and formatting.
- *   node --expose-gc --import tsx bench/parse-nft.ts [N=20] [R...]
+ *   node --expose-gc --import tsx bench/parse-nft.bench.ts [N=20] [R...]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
  * for every namespace): one ssh2 connection with parallel channels, against one OpenSSH
  * `ssh host cmd` process per fetch, sequential and 4 at a time. Needs root and sshd.
  *
- *   node --import tsx bench/ssh-refresh.ts [--namespaces 100] [--runs 5] [--ssh-runs 3]
+ *   node --import tsx bench/ssh-refresh.bench.ts [--namespaces 100] [--runs 5] [--ssh-runs 3]
  */
 import { execFile } from 'node:child_process';
 import { parseArgs } from 'node:util';
