@@ -149,6 +149,19 @@ describe('nflens verify (e2e)', function () {
     });
   });
 
+  it('a changed chain policy is caught by the random probes (a dump without rules)', async function () {
+    const text = '*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n';
+    const wrong = 'table ip filter {\n\tchain INPUT {\n\t\ttype filter hook input priority filter; policy accept;\n\t}\n\tchain FORWARD {\n\t\ttype filter hook forward priority filter; policy accept;\n\t}\n}\n';
+    const right = prepare({ dumps: [{ file: 'policy.iptables-save', text, dialect: 'iptables' }] });
+    const r0 = await runVerify(right, 1, 40);
+    assert.equal(r0.unexplained.length, 0, describeUnexplained(r0));
+    assert.ok(r0.probes > 0);
+    const p = prepare({ dumps: [{ file: 'policy.iptables-save', text, dialect: 'iptables' }], against: { file: 'policy.nft', text: wrong } });
+    const r = await runVerify(p, 1, 40);
+    assert.ok(r.unexplained.length > 0);
+    assert.ok(r.unexplained.every((d) => d.original.lines.join(' ').includes('dropped') || d.original.lines.some((l) => l.startsWith('opener: dropped'))), describeUnexplained(r));
+  });
+
   describe('the CLI', function () {
     let dir: string;
     before(() => {
