@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../convert/ast/common';
 import type { Dialect } from '../convert/ast/iptables';
-import { detectFormat, type RulesetFormat } from '../convert/detect';
+import { detectFormat, siblingIpsetNames, type RulesetFormat } from '../convert/detect';
 import { parseIpset } from '../convert/ipset';
 import { parseIptablesSave } from '../convert/iptables';
 import { convertLargeDump } from '../convert/translate/chunked';
@@ -57,15 +57,11 @@ async function readInput(file: string, io: CliIO): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** `compute.iptables-save` → `compute.ipset-save` (and `.ipset`) in the same directory. */
+/** The first ipset dump found beside `file` (see siblingIpsetNames). */
 function ipsetBeside(file: string): string | undefined {
-  const stem = basename(file).replace(/\.(ip6?tables|ebtables|arptables)(-save|-restore)?$|\.rules$|\.v[46]$/, '');
-  if (stem === basename(file)) return undefined;
-  for (const ext of ['.ipset-save', '.ipset']) {
-    const p = join(dirname(file), stem + ext);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
+  return siblingIpsetNames(basename(file))
+    .map((name) => join(dirname(file), name))
+    .find((p) => existsSync(p));
 }
 
 function positionless(message: string, code: string): Diagnostic {

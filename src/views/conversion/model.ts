@@ -413,10 +413,7 @@ export function chainDeclarations(file: IptablesFile): { table: string; chain: s
 }
 
 /** The ipset dumps `nflens convert` takes along with a dump: `X.ipset-save`, then `X.ipset`, for `X.iptables-save` and the like. */
-export function siblingIpsetNames(fileName: string): string[] {
-  const stem = fileName.replace(/\.(ip6?tables|ebtables|arptables)(-save|-restore)?$|\.rules$|\.v[46]$/, '');
-  return stem === fileName ? [] : [`${stem}.ipset-save`, `${stem}.ipset`];
-}
+export { siblingIpsetNames } from '../../convert/detect';
 
 // ---------------------------------------------------------------- incremental update after a rule edit
 
