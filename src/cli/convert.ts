@@ -58,7 +58,7 @@ async function readInput(file: string, io: CliIO): Promise<Buffer> {
 }
 
 /** The first ipset dump found beside `file` (see siblingIpsetNames). */
-function ipsetBeside(file: string): string | undefined {
+export function ipsetBeside(file: string): string | undefined {
   return siblingIpsetNames(basename(file))
     .map((name) => join(dirname(file), name))
     .find((p) => existsSync(p));
@@ -66,6 +66,32 @@ function ipsetBeside(file: string): string | undefined {
 
 function positionless(message: string, code: string): Diagnostic {
   return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code, message };
+}
+
+/** The conversion flags shared by `nflens convert` and `nflens verify`. */
+export const CONVERSION_FLAGS = {
+  merge: { type: 'string' },
+  physdev: { type: 'string' },
+  counters: { type: 'boolean' },
+  'no-counters': { type: 'boolean' },
+} as const;
+
+export interface ConversionFlagOptions {
+  merge?: 'inet';
+  physdev?: 'comment' | 'bridge';
+  counters: boolean;
+}
+
+/** Checks the shared conversion flags and maps them to converter options. */
+export function conversionOptionsFromFlags(v: { merge?: string; physdev?: string; counters?: boolean; 'no-counters'?: boolean }): ConversionFlagOptions {
+  if (v.merge !== undefined && v.merge !== 'inet') throw new UsageError(`--merge takes inet, not '${v.merge}'`);
+  if (v.physdev !== undefined && v.physdev !== 'comment' && v.physdev !== 'bridge') throw new UsageError(`--physdev takes comment or bridge, not '${v.physdev}'`);
+  if (v.counters && v['no-counters']) throw new UsageError('--counters and --no-counters contradict each other');
+  return {
+    ...(v.merge ? { merge: 'inet' as const } : {}),
+    ...(v.physdev ? { physdev: v.physdev as 'comment' | 'bridge' } : {}),
+    counters: !v['no-counters'],
+  };
 }
 
 export const convertCommand: CliCommand = {
@@ -81,10 +107,7 @@ export const convertCommand: CliCommand = {
         options: {
           ipset: { type: 'string', multiple: true },
           style: { type: 'string' },
-          merge: { type: 'string' },
-          physdev: { type: 'string' },
-          counters: { type: 'boolean' },
-          'no-counters': { type: 'boolean' },
+          ...CONVERSION_FLAGS,
           'keep-counters': { type: 'boolean' },
           flush: { type: 'boolean' },
           json: { type: 'boolean' },
@@ -97,9 +120,7 @@ export const convertCommand: CliCommand = {
     const files = parsed.positionals;
     if (files.length === 0) throw new UsageError('expected at least one FILE');
     if (v.style !== undefined && v.style !== 'ruleset' && v.style !== 'script') throw new UsageError(`--style takes ruleset or script, not '${v.style}'`);
-    if (v.merge !== undefined && v.merge !== 'inet') throw new UsageError(`--merge takes inet, not '${v.merge}'`);
-    if (v.physdev !== undefined && v.physdev !== 'comment' && v.physdev !== 'bridge') throw new UsageError(`--physdev takes comment or bridge, not '${v.physdev}'`);
-    if (v.counters && v['no-counters']) throw new UsageError('--counters and --no-counters contradict each other');
+    const flags = conversionOptionsFromFlags(v);
     if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be given only once');
 
     const problems: FileDiagnostic[] = [];
@@ -168,9 +189,9 @@ export const convertCommand: CliCommand = {
     }
     const opts = {
       style: v.style as 'ruleset' | 'script' | undefined,
-      merge: v.merge as 'inet' | undefined,
-      physdev: v.physdev as 'comment' | 'bridge' | undefined,
-      counters: !v['no-counters'],
+      merge: flags.merge,
+      physdev: flags.physdev,
+      counters: flags.counters,
       keepCounters: !!v['keep-counters'],
       flushRuleset: !!v.flush,
       ipsets,

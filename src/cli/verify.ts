@@ -1,11 +1,11 @@
 // nflens verify: proves with real packets, in throw-away network namespaces, that a conversion
 // (or a given nft ruleset) treats traffic like the original iptables ruleset.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { detectFormat } from '../convert/detect';
 import { CannotRun, formatReport, LoadFailure, ObservationFailure, prepare, reportJson, runVerify, type DumpInput } from '../verify/index';
 import type { CliCommand } from './commands';
+import { CONVERSION_FLAGS, conversionOptionsFromFlags, ipsetBeside } from './convert';
 import { EXIT, UsageError, type CliIO } from './io';
 
 const help = `Usage: nflens verify DUMP... [--ipset FILE] [--against NFT_FILE] [--probes N] [--seed S] [--json]
@@ -50,16 +50,6 @@ ruleset does not load); 2 cannot run (missing privileges or tools, bad input, pr
 could not be sent or observed).
 `;
 
-function ipsetBeside(file: string): string | undefined {
-  const stem = basename(file).replace(/\.(ip6?tables)(-save|-restore)?$|\.rules$|\.v[46]$/, '');
-  if (stem === basename(file)) return undefined;
-  for (const ext of ['.ipset-save', '.ipset']) {
-    const p = join(dirname(file), stem + ext);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
-}
-
 export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'prove with real packets in throw-away namespaces that a conversion behaves like the original',
@@ -76,10 +66,7 @@ export const verifyCommand: CliCommand = {
           probes: { type: 'string' },
           seed: { type: 'string' },
           json: { type: 'boolean' },
-          merge: { type: 'string' },
-          physdev: { type: 'string' },
-          counters: { type: 'boolean' },
-          'no-counters': { type: 'boolean' },
+          ...CONVERSION_FLAGS,
         },
       });
     } catch (e) {
@@ -91,8 +78,7 @@ export const verifyCommand: CliCommand = {
     if (!Number.isInteger(probes) || probes < 1 || probes > 30000) throw new UsageError(`--probes takes a whole number from 1 to 30000, not '${v.probes}'`);
     const seed = v.seed === undefined ? 1 : Number(v.seed);
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed takes a non-negative whole number, not '${v.seed}'`);
-    if (v.merge !== undefined && v.merge !== 'inet') throw new UsageError(`--merge takes inet, not '${v.merge}'`);
-    if (v.physdev !== undefined && v.physdev !== 'comment' && v.physdev !== 'bridge') throw new UsageError(`--physdev takes comment or bridge, not '${v.physdev}'`);
+    const flags = conversionOptionsFromFlags(v);
 
     const read = (file: string): string | undefined => {
       try {
@@ -143,9 +129,7 @@ export const verifyCommand: CliCommand = {
       dumps,
       ipsets,
       convert: {
-        ...(v.merge ? { merge: 'inet' as const } : {}),
-        ...(v.physdev ? { physdev: v.physdev as 'comment' | 'bridge' } : {}),
-        counters: !v['no-counters'],
+        ...flags,
       },
       ...(against ? { against } : {}),
     });
