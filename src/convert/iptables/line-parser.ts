@@ -21,17 +21,18 @@ class IptablesLineParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  private readonly anyToken = this.RULE('anyToken', (): IToken =>
-    this.OR([
-      { ALT: () => this.CONSUME(AnyWord) },
-      { ALT: () => this.CONSUME(Bang) },
-      { ALT: () => this.CONSUME(Counters) },
-      { ALT: () => this.CONSUME(BrokenQuote) },
-      { ALT: () => this.CONSUME(TableHeader) },
-      { ALT: () => this.CONSUME(ChainHeader) },
-      { ALT: () => this.CONSUME(Commit) },
-    ]),
-  );
+  // Alternatives are built once (Chevrotain's advice): a new array of closures per call adds up over thousands of lines.
+  private readonly anyTokenAlts = [
+    { ALT: () => this.CONSUME(AnyWord) },
+    { ALT: () => this.CONSUME(Bang) },
+    { ALT: () => this.CONSUME(Counters) },
+    { ALT: () => this.CONSUME(BrokenQuote) },
+    { ALT: () => this.CONSUME(TableHeader) },
+    { ALT: () => this.CONSUME(ChainHeader) },
+    { ALT: () => this.CONSUME(Commit) },
+  ];
+
+  private readonly anyToken = this.RULE('anyToken', (): IToken => this.OR(this.anyTokenAlts));
 
   private readonly rest = this.RULE('rest', (): IToken[] => {
     const out: IToken[] = [];
@@ -60,6 +61,13 @@ class IptablesLineParser extends EmbeddedActionsParser {
     return { kind: 'commit', token, extra };
   });
 
+  private readonly commandWordAlts = [
+    { ALT: () => this.CONSUME2(AnyWord) },
+    { ALT: () => this.CONSUME2(Bang) },
+    { ALT: () => this.CONSUME2(Counters) },
+    { ALT: () => this.CONSUME2(BrokenQuote) },
+  ];
+
   private readonly commandLine = this.RULE('commandLine', (): LineShape => {
     const tokens: IToken[] = [];
     this.OPTION(() => {
@@ -67,25 +75,20 @@ class IptablesLineParser extends EmbeddedActionsParser {
       this.ACTION(() => tokens.push(c));
     });
     this.AT_LEAST_ONE(() => {
-      const t = this.OR([
-        { ALT: () => this.CONSUME2(AnyWord) },
-        { ALT: () => this.CONSUME2(Bang) },
-        { ALT: () => this.CONSUME2(Counters) },
-        { ALT: () => this.CONSUME2(BrokenQuote) },
-      ]);
+      const t = this.OR(this.commandWordAlts);
       this.ACTION(() => tokens.push(t));
     });
     return { kind: 'command', tokens };
   });
 
-  readonly line = this.RULE('line', (): LineShape =>
-    this.OR([
-      { ALT: () => this.SUBRULE(this.tableLine) },
-      { ALT: () => this.SUBRULE(this.chainLine) },
-      { ALT: () => this.SUBRULE(this.commitLine) },
-      { ALT: () => this.SUBRULE(this.commandLine) },
-    ]),
-  );
+  private readonly lineAlts = [
+    { ALT: () => this.SUBRULE(this.tableLine) },
+    { ALT: () => this.SUBRULE(this.chainLine) },
+    { ALT: () => this.SUBRULE(this.commitLine) },
+    { ALT: () => this.SUBRULE(this.commandLine) },
+  ];
+
+  readonly line = this.RULE('line', (): LineShape => this.OR(this.lineAlts));
 }
 
 const parser = new IptablesLineParser();

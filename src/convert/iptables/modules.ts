@@ -321,11 +321,19 @@ interface DialectIndex {
 
 const indexes = new Map<Dialect, DialectIndex>();
 
+let lastDialect: Dialect | undefined;
+let lastIndex: DialectIndex | undefined;
+
 function indexFor(dialect: Dialect): DialectIndex {
+  // The parser asks several times per rule, nearly always for the same dialect.
+  if (dialect === lastDialect) return lastIndex!;
   let idx = indexes.get(dialect);
-  if (idx) return idx;
-  idx = buildIndex(dialect);
-  indexes.set(dialect, idx);
+  if (!idx) {
+    idx = buildIndex(dialect);
+    indexes.set(dialect, idx);
+  }
+  lastDialect = dialect;
+  lastIndex = idx;
   return idx;
 }
 

@@ -4,32 +4,46 @@
  * and the target, using the module registry for argument counts and option owners.
  */
 import type { Diagnostic, Range } from '../ast/common';
-import type { Command, CommandKind, Counters, Dialect, MatchNode, OptionNode, Rule, TargetNode, Word } from '../ast/iptables';
+import type { CommandKind, Dialect } from '../ast/iptables';
 import type { IptablesCode } from './codes';
 import { commandSpec, coreOption, implicitProtocolModule } from './dialects';
 import { findMatch, findModuleOption, findTarget, implicitModuleForOption, type ModuleSpec } from './modules';
-
-/** A `!` on a command line. */
-export interface BangTok {
-  readonly bang: true;
-  readonly range: Range;
-}
+import { Bang, located, ParsedCommand, ParsedCounters, ParsedMatch, ParsedOption, ParsedRule, ParsedTarget, ParsedWord, type Located } from './nodes';
 
 /** A token of a command line: a word after unquoting (used as the AST's Word as is) or `!`. */
-export type Tok = Word | BangTok;
+export type Tok = ParsedWord | Bang;
 
-export function isBang(t: Tok | undefined): t is BangTok {
-  return !!t && (t as BangTok).bang === true;
+// tsx runs each module as CommonJS, where every use of an imported name is a getter call V8
+// does not inline; the per-word and per-rule code below goes through these module-level copies.
+const node = { ParsedCommand, ParsedCounters, ParsedMatch, ParsedOption, ParsedRule, ParsedTarget, ParsedWord };
+const registry = { commandSpec, coreOption, findMatch, findModuleOption, implicitModuleForOption };
+
+/** `!` rather than a word. (Not `instanceof`: tsx's keepNames makes class constructors slow dictionary objects.) */
+export function isBang(t: Tok | undefined): t is Bang {
+  return t !== undefined && (t as Bang).bang === true;
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
-/** An exact-size copy: arrays grown by push keep 17+ slots, which adds up over 50k rules. */
-function compact<T>(items: T[]): readonly T[] {
-  return items.length === 0 ? EMPTY : items.slice();
+/**
+ * An exact-size copy of items[from, to): arrays grown by push keep 17+ slots, which adds up
+ * over 50k rules. Short ones are array literals, which V8 can allocate straight into the old
+ * generation once it sees they live long (a parse would otherwise copy them twice).
+ */
+function compact<T>(items: readonly T[], from = 0, to = items.length): readonly T[] {
+  switch (to - from) {
+    case 0:
+      return EMPTY;
+    case 1:
+      return [items[from]!];
+    case 2:
+      return [items[from]!, items[from + 1]!];
+    case 3:
+      return [items[from]!, items[from + 1]!, items[from + 2]!];
+    default:
+      return items.slice(from, to);
+  }
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const optionNames = new Map<string, string>();
 /** `--dport` → `dport`, shared strings so 50k rules do not hold 50k copies. */
@@ -46,23 +60,20 @@ export function diag(range: Range, code: IptablesCode, message: string, severity
   return { range, severity, code, message };
 }
 
-function span(a: Range, b: Range): Range {
-  return a === b ? a : { start: a.start, end: b.end };
-}
-
-function word(t: Tok): Word {
-  return t as Word;
+/** The range from the start of `a` to the end of `b`. */
+export function between(a: Located, b: Located): Range {
+  return { start: { line: a.startLine, character: a.startChar }, end: { line: b.endLine, character: b.endChar } };
 }
 
 /** An unquoted word that starts with `-` (and is not a negative number or a lone dash). */
-export function isFlag(t: Tok | undefined): t is Word {
-  if (!t || isBang(t) || t.quoted) return false;
+export function isFlag(t: Tok | undefined): t is ParsedWord {
+  if (t === undefined || isBang(t) || t.quoted) return false;
   const s = t.text;
   return s.length >= 2 && s.charCodeAt(0) === 45 && !(s.charCodeAt(1) >= 48 && s.charCodeAt(1) <= 57);
 }
 
-function isArg(t: Tok | undefined): t is Word {
-  return !!t && !isBang(t) && !isFlag(t);
+function isArg(t: Tok | undefined): t is ParsedWord {
+  return t !== undefined && !isBang(t) && !isFlag(t);
 }
 
 const DECIMAL = /^\d+$/;
@@ -73,15 +84,43 @@ function isDecimal(t: Tok | undefined): boolean {
   return isArg(t) && DECIMAL.test(t.text);
 }
 
-interface ModuleBuild {
-  readonly kind: 'match' | 'target';
+function isTableFlag(t: Tok | undefined): t is ParsedWord {
+  return isFlag(t) && (t.text === '-t' || t.text === '--table');
+}
+
+/** A match or target while its options are being collected. */
+class ModuleBuild {
   readonly explicit: boolean;
-  readonly start: Range;
-  readonly name: Word;
+  /** `-m`/`-j`/`-g`, or what loaded an implicit match. */
+  readonly start: Located;
+  readonly name: ParsedWord;
   readonly spec: ModuleSpec | undefined;
-  readonly options: OptionNode[];
-  readonly targetKind?: 'jump' | 'goto';
-  end: Range;
+  readonly targetKind: 'jump' | 'goto';
+  readonly options: ParsedOption[];
+  end: Located;
+  constructor(explicit: boolean, start: Located, name: ParsedWord, spec: ModuleSpec | undefined, targetKind: 'jump' | 'goto') {
+    this.explicit = explicit;
+    this.start = start;
+    this.name = name;
+    this.spec = spec;
+    this.targetKind = targetKind;
+    this.options = [];
+    this.end = name;
+  }
+
+  toMatch(): ParsedMatch {
+    const opts = this.options;
+    const n = opts.length;
+    const start = this.explicit ? this.start : n ? opts[0]! : this.start;
+    const end = n ? opts[n - 1]! : this.explicit ? this.name : this.end;
+    return new node.ParsedMatch(this.name, this.explicit, compact(opts), start, end);
+  }
+
+  toTarget(): ParsedTarget {
+    const opts = this.options;
+    const end = opts.length ? opts[opts.length - 1]! : this.name;
+    return new node.ParsedTarget(this.targetKind, this.name, compact(opts), this.start, end);
+  }
 }
 
 export interface CommandBuildContext {
@@ -91,344 +130,378 @@ export interface CommandBuildContext {
 }
 
 export interface BuiltCommand {
-  readonly command?: Command;
-  readonly table?: Word;
+  readonly command?: ParsedCommand;
+  readonly table?: ParsedWord;
 }
 
 /**
  * Builds the command of one line. `lineText` is the source line (for Command.text), `leading`
- * the `[pkts:bytes]` prefix when present.
+ * the `[pkts:bytes]` prefix when present. `toks` is only read during the call.
  */
-export function buildCommand(toks: readonly Tok[], lineText: string, leading: Counters | undefined, ctx: CommandBuildContext): BuiltCommand {
-  const { diagnostics } = ctx;
-  // Pull out `-t TABLE` wherever it is (argument form) and find the command flag.
-  let table: Word | undefined;
-  let cmdAt = -1;
-  // Fast path: a command first and no -t (every line of a dump) needs no copy.
-  let hasTable = false;
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i]!;
-    if (isFlag(t) && (t.text === '-t' || t.text === '--table')) hasTable = true;
-  }
-  const rest: Tok[] = hasTable ? [] : (toks as Tok[]);
-  if (!hasTable) {
-    if (isFlag(toks[0]) && commandSpec(toks[0].text)) cmdAt = 0;
-    else for (let i = 0; i < toks.length && cmdAt < 0; i++) if (isFlag(toks[i]) && commandSpec((toks[i] as Word).text)) cmdAt = i;
-  }
-  for (let i = 0; hasTable && i < toks.length; i++) {
-    const t = toks[i]!;
-    if (isFlag(t) && (t.text === '-t' || t.text === '--table')) {
-      const next = toks[i + 1];
-      if (ctx.mode === 'file') diagnostics.push(diag(t.range, 'table-option-in-file', '-t cannot be used inside an iptables-restore file; use a *table header'));
-      if (isArg(next)) {
-        table = word(next!);
-        i++;
-      } else diagnostics.push(diag(t.range, 'missing-argument', `${t.text} needs a table name`));
-      continue;
-    }
-    if (cmdAt < 0 && isFlag(t) && commandSpec(t.text)) cmdAt = rest.length;
-    rest.push(t);
-  }
-  if (cmdAt < 0) {
-    const first = rest[0];
-    if (first) {
-      const last = rest[rest.length - 1]!;
-      diagnostics.push(diag(span(first.range, last.range), 'missing-command', 'expected a command such as -A, -I, -N or -P'));
-    }
-    return table ? { table } : {};
-  }
-  const flagTok = rest[cmdAt] as Word;
-  const spec = commandSpec(flagTok.text)!;
-  const kind: CommandKind = spec.kind;
-  let i = cmdAt + 1;
-  let chain: Word | undefined;
-  let index: Word | undefined;
-  let newName: Word | undefined;
-  let policy: Word | undefined;
-  const takeWord = (): Word | undefined => {
-    const t = rest[i];
-    if (isArg(t)) {
-      i++;
-      return word(t!);
-    }
-    return undefined;
-  };
-  const needsChain = kind !== 'delete-chain' && kind !== 'flush' && kind !== 'zero';
-  chain = takeWord();
-  if (!chain && needsChain) diagnostics.push(diag(flagTok.range, 'missing-chain', `${flagTok.text} needs a chain name`));
-  let ruleStart = i;
-  let hasRule = false;
-  switch (kind) {
-    case 'append':
-    case 'check':
-      hasRule = true;
-      break;
-    case 'insert':
-      if (isDecimal(rest[i])) index = takeWord();
-      hasRule = true;
-      break;
-    case 'replace':
-      index = takeWord();
-      if (!index || !DECIMAL.test(index.text)) diagnostics.push(diag(index?.range ?? flagTok.range, 'missing-argument', `${flagTok.text} needs a rule number`));
-      hasRule = true;
-      break;
-    case 'delete': {
-      const t = rest[i];
-      if (isDecimal(t) && i + 1 === rest.length && cmdAt === 0) index = takeWord();
-      else hasRule = true;
-      break;
-    }
-    case 'zero':
-      if (chain && isDecimal(rest[i])) index = takeWord();
-      break;
-    case 'policy':
-      policy = takeWord();
-      if (chain && !policy) diagnostics.push(diag(flagTok.range, 'missing-argument', `${flagTok.text} needs a policy (ACCEPT or DROP)`));
-      break;
-    case 'rename-chain':
-      newName = takeWord();
-      if (chain && !newName) diagnostics.push(diag(flagTok.range, 'missing-argument', `${flagTok.text} needs the new chain name`));
-      break;
-    case 'new-chain':
-      // ebtables: `-N NAME -P POLICY` creates a user chain with a policy.
-      const pflag = rest[i];
-      if (isFlag(pflag) && (pflag.text === '-P' || pflag.text === '--policy')) {
-        i++;
-        policy = takeWord();
-        if (!policy) diagnostics.push(diag(pflag.range, 'missing-argument', `${pflag.text} needs a policy`));
-      }
-      break;
-    default:
-      break;
-  }
-  ruleStart = i;
-  let rule: Rule | undefined;
-  const ruleToks = cmdAt === 0 ? rest.slice(ruleStart) : [...rest.slice(0, cmdAt), ...rest.slice(ruleStart)];
-  if (hasRule) {
-    rule = buildRule(ruleToks, leading, ctx, flagTok);
-  } else {
-    for (const t of ruleToks) {
-      if (isFlag(t) && commandSpec(t.text)) diagnostics.push(diag(t.range, 'multiple-commands', `only one command per line (found ${t.text} after ${flagTok.text})`));
-      else diagnostics.push(diag(t.range, 'unexpected-argument', `unexpected '${isBang(t) ? '!' : t.text}' after ${flagTok.text}`));
-    }
-  }
-  const first = toks[0]!;
-  const lastTok = toks[toks.length - 1]!;
-  const start = leading ? leading.range : first.range;
-  // The usual shapes are built as one literal: properties added later cost V8 a separate backing store.
-  const flag = word(flagTok);
-  const range = span(start, lastTok.range);
-  const command: Mutable<Command> =
-    chain && rule && !index ? { kind, flag, chain, rule, text: lineText, range } : chain ? { kind, flag, chain, text: lineText, range } : { kind, flag, text: lineText, range };
-  if (index) command.index = index;
-  if (newName) command.newName = newName;
-  if (policy) command.policy = policy;
-  if (rule && !command.rule) command.rule = rule;
-  return table ? { command, table } : { command };
+export function buildCommand(toks: readonly Tok[], lineText: string, leading: ParsedCounters | undefined, ctx: CommandBuildContext): BuiltCommand {
+  return new CommandBuilder(ctx).build(toks, lineText, leading);
 }
 
-function buildRule(toks: readonly Tok[], leading: Counters | undefined, ctx: CommandBuildContext, cmdFlag: Word): Rule {
-  const { dialect, diagnostics } = ctx;
-  const options: OptionNode[] = [];
-  const modules: ModuleBuild[] = [];
-  let target: ModuleBuild | undefined;
-  let current: ModuleBuild | undefined;
-  let counters: Counters | undefined = leading;
-  let pendingBang: Range | undefined;
-  let protocolModule: string | undefined;
-  let implicit: Map<string, ModuleBuild> | undefined;
-  let i = 0;
+/** Builds commands one line at a time; one instance serves a whole file (no closures per rule). */
+export class CommandBuilder {
+  private readonly rule: RuleBuilder;
+  constructor(private readonly ctx: CommandBuildContext) {
+    this.rule = new RuleBuilder(ctx);
+  }
 
-  const misplacedBang = (what: string) => {
-    if (pendingBang) diagnostics.push(diag(pendingBang, 'misplaced-negation', `'!' cannot negate ${what}`));
-    pendingBang = undefined;
-  };
-
-  /** Reads an option's arguments (flag already consumed at toks[i-1]). */
-  const readOption = (flag: Word, name: string, min: number, max: number, negatable: boolean, inlineArg?: Tok): OptionNode => {
-    let negated = false;
-    let negation: Range | undefined;
-    if (pendingBang) {
-      negated = true;
-      negation = pendingBang;
-      pendingBang = undefined;
+  build(toks: readonly Tok[], lineText: string, leading: ParsedCounters | undefined): BuiltCommand {
+    const { diagnostics } = this.ctx;
+    // Pull out `-t TABLE` wherever it is (argument form) and find the command flag.
+    let table: ParsedWord | undefined;
+    let cmdAt = -1;
+    let hasTable = false;
+    for (let i = 0; i < toks.length; i++) if (isTableFlag(toks[i])) hasTable = true;
+    // Fast path: a command first and no -t (every line of a dump) needs no copy.
+    let rest: readonly Tok[] = toks;
+    if (!hasTable) {
+      if (isFlag(toks[0]) && registry.commandSpec(toks[0].text)) cmdAt = 0;
+      else for (let i = 0; i < toks.length && cmdAt < 0; i++) if (isFlag(toks[i]) && registry.commandSpec((toks[i] as ParsedWord).text)) cmdAt = i;
+    } else {
+      const kept: Tok[] = [];
+      for (let i = 0; i < toks.length; i++) {
+        const t = toks[i]!;
+        if (isTableFlag(t)) {
+          const next = toks[i + 1];
+          if (this.ctx.mode === 'file') diagnostics.push(diag(t.range, 'table-option-in-file', '-t cannot be used inside an iptables-restore file; use a *table header'));
+          if (isArg(next)) {
+            table = next;
+            i++;
+          } else diagnostics.push(diag(t.range, 'missing-argument', `${t.text} needs a table name`));
+          continue;
+        }
+        if (cmdAt < 0 && isFlag(t) && registry.commandSpec(t.text)) cmdAt = kept.length;
+        kept.push(t);
+      }
+      rest = kept;
     }
-    const args: Word[] = [];
-    if (inlineArg) {
-      if (max === 0) diagnostics.push(diag(inlineArg.range, 'unexpected-argument', `${flag.text} takes no argument`));
-      else args.push(word(inlineArg));
+    if (cmdAt < 0) {
+      const first = rest[0];
+      if (first) diagnostics.push(diag(between(first, rest[rest.length - 1]!), 'missing-command', 'expected a command such as -A, -I, -N or -P'));
+      return table ? { table } : {};
+    }
+    const flag = rest[cmdAt] as ParsedWord;
+    const kind: CommandKind = registry.commandSpec(flag.text)!.kind;
+    let i = cmdAt + 1;
+    let index: ParsedWord | undefined;
+    let newName: ParsedWord | undefined;
+    let policy: ParsedWord | undefined;
+    const needsChain = kind !== 'delete-chain' && kind !== 'flush' && kind !== 'zero';
+    let chain: ParsedWord | undefined;
+    if (isArg(rest[i])) chain = rest[i++] as ParsedWord;
+    else if (needsChain) diagnostics.push(diag(flag.range, 'missing-chain', `${flag.text} needs a chain name`));
+    let hasRule = false;
+    switch (kind) {
+      case 'append':
+      case 'check':
+        hasRule = true;
+        break;
+      case 'insert':
+        if (isDecimal(rest[i])) index = rest[i++] as ParsedWord;
+        hasRule = true;
+        break;
+      case 'replace':
+        if (isArg(rest[i])) index = rest[i++] as ParsedWord;
+        if (!index || !DECIMAL.test(index.text)) diagnostics.push(diag((index ?? flag).range, 'missing-argument', `${flag.text} needs a rule number`));
+        hasRule = true;
+        break;
+      case 'delete':
+        if (isDecimal(rest[i]) && i + 1 === rest.length && cmdAt === 0) index = rest[i++] as ParsedWord;
+        else hasRule = true;
+        break;
+      case 'zero':
+        if (chain && isDecimal(rest[i])) index = rest[i++] as ParsedWord;
+        break;
+      case 'policy':
+        if (isArg(rest[i])) policy = rest[i++] as ParsedWord;
+        if (chain && !policy) diagnostics.push(diag(flag.range, 'missing-argument', `${flag.text} needs a policy (ACCEPT or DROP)`));
+        break;
+      case 'rename-chain':
+        if (isArg(rest[i])) newName = rest[i++] as ParsedWord;
+        if (chain && !newName) diagnostics.push(diag(flag.range, 'missing-argument', `${flag.text} needs the new chain name`));
+        break;
+      case 'new-chain': {
+        // ebtables: `-N NAME -P POLICY` creates a user chain with a policy.
+        const pflag = rest[i];
+        if (isFlag(pflag) && (pflag.text === '-P' || pflag.text === '--policy')) {
+          i++;
+          if (isArg(rest[i])) policy = rest[i++] as ParsedWord;
+          if (!policy) diagnostics.push(diag(pflag.range, 'missing-argument', `${pflag.text} needs a policy`));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    // The rule is what follows the positional words, plus anything written before the command flag.
+    const ruleToks = cmdAt === 0 ? rest : [...rest.slice(0, cmdAt), ...rest.slice(i)];
+    const ruleFrom = cmdAt === 0 ? i : 0;
+    let rule: ParsedRule | undefined;
+    if (hasRule) rule = this.rule.build(ruleToks, ruleFrom, leading, flag);
+    else {
+      for (let k = ruleFrom; k < ruleToks.length; k++) {
+        const t = ruleToks[k]!;
+        if (isFlag(t) && registry.commandSpec(t.text)) diagnostics.push(diag(t.range, 'multiple-commands', `only one command per line (found ${t.text} after ${flag.text})`));
+        else diagnostics.push(diag(t.range, 'unexpected-argument', `unexpected '${isBang(t) ? '!' : t.text}' after ${flag.text}`));
+      }
+    }
+    const parts = index || newName || policy ? { index, newName, policy } : undefined;
+    const command = new node.ParsedCommand(kind, flag, chain, rule, lineText, parts, leading ?? toks[0]!, toks[toks.length - 1]!);
+    return table ? { command, table } : { command };
+  }
+}
+
+/** Groups the words of one rule into core options, matches and the target. */
+class RuleBuilder {
+  private readonly dialect: Dialect;
+  private readonly diagnostics: Diagnostic[];
+  // State of the rule being built, reset by build().
+  private toks: readonly Tok[] = EMPTY;
+  private i = 0;
+  private options: ParsedOption[] = [];
+  private modules: ModuleBuild[] = [];
+  private target: ModuleBuild | undefined;
+  private current: ModuleBuild | undefined;
+  private pendingBang: Bang | undefined;
+  private protocolModule: string | undefined;
+  private protocolWord: ParsedWord | undefined;
+  private implicit: Map<string, ModuleBuild> | undefined;
+  /** Targets looked up so far in this file: most are user chains, which findTarget upper-cases to miss. */
+  private readonly targets = new Map<string, ModuleSpec | null>();
+
+  constructor(ctx: CommandBuildContext) {
+    this.dialect = ctx.dialect;
+    this.diagnostics = ctx.diagnostics;
+  }
+
+  /** The rule made of toks[from..]. */
+  build(toks: readonly Tok[], from: number, leading: ParsedCounters | undefined, cmdFlag: ParsedWord): ParsedRule {
+    const { dialect, diagnostics } = this;
+    this.toks = toks;
+    this.i = from;
+    this.options = [];
+    this.modules = [];
+    this.target = undefined;
+    this.current = undefined;
+    this.pendingBang = undefined;
+    this.protocolModule = undefined;
+    this.protocolWord = undefined;
+    this.implicit = undefined;
+    let counters = leading;
+
+    while (this.i < toks.length) {
+      const t = toks[this.i]!;
+      if (isBang(t)) {
+        if (this.pendingBang) diagnostics.push(diag(t.range, 'misplaced-negation', "'!' given twice"));
+        this.pendingBang = t;
+        this.i++;
+        continue;
+      }
+      if (!isFlag(t)) {
+        const w = t as ParsedWord;
+        diagnostics.push(diag(w.range, 'unexpected-argument', `'${w.text}' is not the argument of any option`));
+        this.misplacedBang(`'${w.text}'`);
+        this.i++;
+        continue;
+      }
+      this.i++;
+      let flagText = t.text;
+      let inline: ParsedWord | undefined;
+      let flag = t;
+      const eq = flagText.charCodeAt(1) === 45 ? flagText.indexOf('=') : -1;
+      if (eq > 2) {
+        // getopt_long accepts `--opt=value`.
+        inline = new node.ParsedWord(flagText.slice(eq + 1), t.quoted, t.startLine, t.startChar + eq + 1, t.endChar);
+        flagText = flagText.slice(0, eq);
+        flag = new node.ParsedWord(flagText, false, t.startLine, t.startChar, t.startChar + eq);
+      }
+      const core = registry.coreOption(dialect, flagText);
+      if (core) {
+        switch (core.role) {
+          case 'match': {
+            this.misplacedBang('a match module');
+            const m = this.startModule('match', flag, 'jump');
+            if (m) {
+              this.modules.push(m);
+              this.current = m;
+            }
+            continue;
+          }
+          case 'jump':
+          case 'goto': {
+            this.misplacedBang('a target');
+            if (this.target) diagnostics.push(diag(flag.range, 'multiple-targets', 'a rule can have only one -j or -g'));
+            const m = this.startModule('target', flag, core.role);
+            if (m) {
+              if (!this.target) this.target = m;
+              this.current = m;
+            }
+            continue;
+          }
+          case 'counters': {
+            this.misplacedBang('counters');
+            const a = toks[this.i];
+            const b = toks[this.i + 1];
+            if (isArg(a) && isArg(b)) {
+              this.i += 2;
+              if (!DECIMAL.test(a.text) || !DECIMAL.test(b.text)) diagnostics.push(diag(between(a, b), 'invalid-counters', 'counters must be two decimal numbers'));
+              if (counters && counters !== leading) diagnostics.push(diag(flag.range, 'duplicate-option', 'counters given twice'));
+              counters = new node.ParsedCounters(a.text, b.text, flag, b);
+            } else diagnostics.push(diag(flag.range, 'missing-argument', `${flag.text} needs packet and byte counts`));
+            continue;
+          }
+          case 'table':
+            continue;
+          default: {
+            const opt = this.readOption(flag, core.name, core.args, core.args, true, inline);
+            this.options.push(opt);
+            if (core.name === 'protocol' && opt.args[0] && !opt.negated && (dialect === 'iptables' || dialect === 'ip6tables')) {
+              this.protocolModule = implicitProtocolModule(dialect, opt.args[0].text);
+              this.protocolWord = opt.args[0];
+            }
+            continue;
+          }
+        }
+      }
+      if (registry.commandSpec(flagText)) {
+        diagnostics.push(diag(flag.range, 'multiple-commands', `only one command per line (found ${flagText} after ${cmdFlag.text})`));
+        this.misplacedBang('a command');
+        continue;
+      }
+      const name = optionName(flagText);
+      const owner = this.ownerOf(name, flag);
+      const ospec = owner?.spec ? registry.findModuleOption(owner.spec, name) : undefined;
+      const opt = ospec ? this.readOption(flag, name, ospec.args[0], ospec.args[1], ospec.negatable, inline) : this.readOption(flag, name, 0, Infinity, true, inline);
+      if (owner) {
+        owner.options.push(opt);
+        owner.end = opt;
+      } else this.options.push(opt);
+    }
+    this.misplacedBang('the end of the rule');
+
+    const modules = this.modules;
+    let matches: readonly ParsedMatch[];
+    switch (modules.length) {
+      case 0:
+        matches = EMPTY;
+        break;
+      case 1:
+        matches = [modules[0]!.toMatch()];
+        break;
+      case 2:
+        matches = [modules[0]!.toMatch(), modules[1]!.toMatch()];
+        break;
+      default:
+        matches = modules.map((m) => m.toMatch());
+    }
+    const target = this.target?.toTarget();
+    const first = toks[from];
+    let rule: ParsedRule;
+    if (first) rule = new node.ParsedRule(compact(this.options), matches, target, counters, first, toks[toks.length - 1]!);
+    else {
+      const end = located(cmdFlag.endLine, cmdFlag.endChar, cmdFlag.endLine, cmdFlag.endChar);
+      rule = new node.ParsedRule(EMPTY, matches, target, counters, end, end);
+    }
+    this.toks = EMPTY;
+    return rule;
+  }
+
+  private misplacedBang(what: string): void {
+    if (this.pendingBang) this.diagnostics.push(diag(this.pendingBang.range, 'misplaced-negation', `'!' cannot negate ${what}`));
+    this.pendingBang = undefined;
+  }
+
+  /** Reads an option's arguments (the flag is already consumed). */
+  private readOption(flag: ParsedWord, name: string, min: number, max: number, negatable: boolean, inlineArg: ParsedWord | undefined): ParsedOption {
+    const { toks, diagnostics } = this;
+    let negated = false;
+    let bang: Bang | undefined = this.pendingBang;
+    if (bang) {
+      negated = true;
+      this.pendingBang = undefined;
+    }
+    let inline = inlineArg;
+    if (inline && max === 0) {
+      diagnostics.push(diag(inline.range, 'unexpected-argument', `${flag.text} takes no argument`));
+      inline = undefined;
     }
     // Old form: `--dport ! 22`, `-s ! 10.0.0.0/8`.
-    if (max > 0 && args.length === 0 && isBang(toks[i]) && isArg(toks[i + 1])) {
-      if (negated) diagnostics.push(diag(toks[i]!.range, 'misplaced-negation', `${flag.text} is negated twice`));
+    const after = toks[this.i];
+    if (max > 0 && !inline && isBang(after) && isArg(toks[this.i + 1])) {
+      if (negated) diagnostics.push(diag(after.range, 'misplaced-negation', `${flag.text} is negated twice`));
       negated = true;
-      negation = toks[i]!.range;
-      i++;
+      bang = after;
+      this.i++;
     }
-    while (args.length < max && isArg(toks[i])) args.push(word(toks[i++]!));
+    const room = inline ? max - 1 : max;
+    let n = 0;
+    while (n < room && isArg(toks[this.i + n])) n++;
+    let args: readonly ParsedWord[];
+    if (inline) args = n ? [inline, ...(toks.slice(this.i, this.i + n) as ParsedWord[])] : [inline];
+    else args = compact(toks as readonly ParsedWord[], this.i, this.i + n);
+    this.i += n;
     if (args.length < min) {
       diagnostics.push(diag(flag.range, 'missing-argument', `${flag.text} needs ${min === 1 ? 'an argument' : `${min} arguments`}`));
     }
     if (negated && !negatable && max !== Infinity) {
-      diagnostics.push(diag(negation!, 'misplaced-negation', `${flag.text} cannot be negated`, 'warning'));
+      diagnostics.push(diag(bang!.range, 'misplaced-negation', `${flag.text} cannot be negated`, 'warning'));
     }
-    const end = args.length ? args[args.length - 1]!.range : flag.range;
-    const start = negation && negation.start.character < flag.range.start.character && negation.start.line === flag.range.start.line ? negation : flag.range;
-    const range = span(start, end);
-    return negation ? { flag: word(flag), name, negated, negation, args: compact(args), range } : { flag: word(flag), name, negated, args: compact(args), range };
-  };
+    return new node.ParsedOption(flag, name, negated, bang, args);
+  }
 
-  const startModule = (kindOf: 'match' | 'target', flag: Word, targetKind?: 'jump' | 'goto'): ModuleBuild | undefined => {
-    const nameTok = toks[i];
+  private startModule(kindOf: 'match' | 'target', flag: ParsedWord, targetKind: 'jump' | 'goto'): ModuleBuild | undefined {
+    const nameTok = this.toks[this.i];
     if (!isArg(nameTok)) {
-      diagnostics.push(diag(flag.range, 'missing-argument', `${flag.text} needs a ${kindOf === 'match' ? 'match module' : 'target'} name`));
+      this.diagnostics.push(diag(flag.range, 'missing-argument', `${flag.text} needs a ${kindOf === 'match' ? 'match module' : 'target'} name`));
       return undefined;
     }
-    i++;
-    const name = word(nameTok!);
-    const spec = kindOf === 'match' ? findMatch(dialect, name.text) : findTarget(dialect, name.text);
-    const m: ModuleBuild = { kind: kindOf, explicit: true, start: flag.range, name, spec, options: [], end: name.range };
-    if (targetKind) (m as Mutable<ModuleBuild>).targetKind = targetKind;
-    return m;
-  };
+    this.i++;
+    const spec = kindOf === 'match' ? registry.findMatch(this.dialect, nameTok.text) : this.findTarget(nameTok.text);
+    return new ModuleBuild(true, flag, nameTok, spec, targetKind);
+  }
+
+  private findTarget(name: string): ModuleSpec | undefined {
+    let spec = this.targets.get(name);
+    if (spec === undefined) {
+      spec = findTarget(this.dialect, name) ?? null;
+      this.targets.set(name, spec);
+    }
+    return spec ?? undefined;
+  }
 
   /** The module an option belongs to (see README.md for the order), or undefined: a core-position option. */
-  const ownerOf = (name: string, flag: Word): ModuleBuild | undefined => {
-    if (current?.spec && findModuleOption(current.spec, name)) return current;
-    if (target && target !== current && target.spec && findModuleOption(target.spec, name)) return target;
+  private ownerOf(name: string, flag: ParsedWord): ModuleBuild | undefined {
+    const { current, target, modules } = this;
+    if (current?.spec && registry.findModuleOption(current.spec, name)) return current;
+    if (target && target !== current && target.spec && registry.findModuleOption(target.spec, name)) return target;
     // Only the latest modules: real rules have a handful, and a bound keeps absurd lines linear.
     for (let k = modules.length - 1; k >= 0 && k >= modules.length - MAX_OWNER_SEARCH; k--) {
       const m = modules[k]!;
-      if (m !== current && m.spec && findModuleOption(m.spec, name)) return m;
+      if (m !== current && m.spec && registry.findModuleOption(m.spec, name)) return m;
     }
-    if (protocolModule) {
-      const spec = findMatch(dialect, protocolModule);
-      if (spec && findModuleOption(spec, name)) return implicitMatch(spec, protocolRange ?? flag.range);
+    if (this.protocolModule) {
+      const spec = registry.findMatch(this.dialect, this.protocolModule);
+      if (spec && registry.findModuleOption(spec, name)) return this.implicitMatch(spec, this.protocolWord ?? flag);
     }
-    const eb = implicitModuleForOption(dialect, name);
-    if (eb) return implicitMatch(eb, flag.range);
+    const eb = registry.implicitModuleForOption(this.dialect, name);
+    if (eb) return this.implicitMatch(eb, flag);
     return current;
-  };
+  }
 
   /** The match a protocol (`-p tcp`) or an ebtables option loads; `at` is what loaded it. */
-  const implicitMatch = (spec: ModuleSpec, at: Range): ModuleBuild => {
-    implicit ??= new Map();
-    let m = implicit.get(spec.name);
+  private implicitMatch(spec: ModuleSpec, at: ParsedWord): ModuleBuild {
+    this.implicit ??= new Map();
+    let m = this.implicit.get(spec.name);
     if (!m) {
-      m = { kind: 'match', explicit: false, start: at, name: { text: spec.name, quoted: false, range: at }, spec, options: [], end: at };
-      implicit.set(spec.name, m);
-      modules.push(m);
+      m = new ModuleBuild(false, at, new node.ParsedWord(spec.name, false, at.startLine, at.startChar, at.endChar), spec, 'jump');
+      m.end = at;
+      this.implicit.set(spec.name, m);
+      this.modules.push(m);
     }
     return m;
-  };
-  let protocolRange: Range | undefined;
-
-  while (i < toks.length) {
-    const t = toks[i]!;
-    if (isBang(t)) {
-      if (pendingBang) diagnostics.push(diag(t.range, 'misplaced-negation', "'!' given twice"));
-      pendingBang = t.range;
-      i++;
-      continue;
-    }
-    if (!isFlag(t)) {
-      const w = t as unknown as Word;
-      diagnostics.push(diag(w.range, 'unexpected-argument', `'${w.text}' is not the argument of any option`));
-      misplacedBang(`'${w.text}'`);
-      i++;
-      continue;
-    }
-    i++;
-    let flagText = t.text;
-    let inline: Tok | undefined;
-    const eq = flagText.startsWith('--') ? flagText.indexOf('=') : -1;
-    if (eq > 2) {
-      // getopt_long accepts `--opt=value`.
-      inline = { text: flagText.slice(eq + 1), quoted: t.quoted, range: { start: { line: t.range.start.line, character: t.range.start.character + eq + 1 }, end: t.range.end } };
-      flagText = flagText.slice(0, eq);
-    }
-    const flag: Word = inline ? { text: flagText, quoted: false, range: { start: t.range.start, end: { line: t.range.start.line, character: t.range.start.character + eq } } } : t;
-    const core = coreOption(dialect, flagText);
-    if (core) {
-      switch (core.role) {
-        case 'match': {
-          misplacedBang('a match module');
-          const m = startModule('match', flag);
-          if (m) {
-            modules.push(m);
-            current = m;
-          }
-          continue;
-        }
-        case 'jump':
-        case 'goto': {
-          misplacedBang('a target');
-          if (target) diagnostics.push(diag(flag.range, 'multiple-targets', 'a rule can have only one -j or -g'));
-          const m = startModule('target', flag, core.role);
-          if (m) {
-            if (!target) target = m;
-            current = m;
-          }
-          continue;
-        }
-        case 'counters': {
-          misplacedBang('counters');
-          const a = toks[i];
-          const b = toks[i + 1];
-          if (isArg(a) && isArg(b)) {
-            i += 2;
-            if (!DECIMAL.test(a!.text) || !DECIMAL.test(b!.text)) diagnostics.push(diag(span(a!.range, b!.range), 'invalid-counters', 'counters must be two decimal numbers'));
-            if (counters && counters !== leading) diagnostics.push(diag(flag.range, 'duplicate-option', 'counters given twice'));
-            counters = { packets: a!.text, bytes: b!.text, range: span(flag.range, b!.range) };
-          } else diagnostics.push(diag(flag.range, 'missing-argument', `${flag.text} needs packet and byte counts`));
-          continue;
-        }
-        case 'table':
-          continue;
-        default: {
-          const opt = readOption(flag, core.name, core.args, core.args, true, inline);
-          options.push(opt);
-          if (core.name === 'protocol' && opt.args[0] && !opt.negated && (dialect === 'iptables' || dialect === 'ip6tables')) {
-            protocolModule = implicitProtocolModule(dialect, opt.args[0].text);
-            protocolRange = opt.args[0].range;
-          }
-          continue;
-        }
-      }
-    }
-    if (commandSpec(flagText)) {
-      diagnostics.push(diag(flag.range, 'multiple-commands', `only one command per line (found ${flagText} after ${cmdFlag.text})`));
-      misplacedBang('a command');
-      continue;
-    }
-    const name = optionName(flagText);
-    const owner = ownerOf(name, flag);
-    const ospec = owner?.spec ? findModuleOption(owner.spec, name) : undefined;
-    const [min, max] = ospec ? ospec.args : [0, Infinity];
-    const opt = readOption(flag, name, min, max, ospec ? ospec.negatable : true, inline);
-    if (owner) {
-      owner.options.push(opt);
-      owner.end = opt.range;
-    } else options.push(opt);
   }
-  misplacedBang('the end of the rule');
-
-  const finish = (m: ModuleBuild): MatchNode => {
-    const first = m.options[0];
-    const start = m.explicit ? m.start : first ? first.range : m.start;
-    const end = m.options.length ? m.options[m.options.length - 1]!.range : m.explicit ? m.name.range : m.end;
-    return { name: m.name, explicit: m.explicit, options: compact(m.options), range: span(start, end) };
-  };
-  const matches = compact(modules.map(finish));
-  let targetNode: TargetNode | undefined;
-  if (target) {
-    const end = target.options.length ? target.options[target.options.length - 1]!.range : target.name.range;
-    targetNode = { kind: target.targetKind ?? 'jump', name: target.name, options: compact(target.options), range: span(target.start, end) };
-  }
-  const first = toks[0];
-  const last = toks[toks.length - 1];
-  const range = first && last ? span(first.range, last.range) : { start: cmdFlag.range.end, end: cmdFlag.range.end };
-  const rule: Mutable<Rule> = targetNode ? { options: compact(options), matches, target: targetNode, range } : { options: compact(options), matches, range };
-  if (counters) rule.counters = counters;
-  return rule;
 }
