@@ -25,6 +25,7 @@ const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['src/language/analysis-worker.ts'], outfile: 'dist/language-worker.js' },
+  { ...common, entryPoints: ['src/views/conversion/verify-worker.ts'], outfile: 'dist/verify-worker.js' },
 ];
 
 if (watch) {

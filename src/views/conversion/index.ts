@@ -5,6 +5,7 @@ import { sourceKindOf } from './model';
 import { ConversionQuickFixes } from './quick-fixes';
 import { OUTPUT_SCHEME, type ConversionSession } from './session';
 import { SUMMARY_VIEW_TYPE, SummaryPanel } from './summary-panel';
+import { REPORT_SCHEME, VerifyReports, verifyCommandOptions } from './verify';
 
 export { OUTPUT_SCHEME } from './session';
 
@@ -24,6 +25,7 @@ async function isConvertible(uri: vscode.Uri): Promise<boolean> {
 export function registerConversionView(context: vscode.ExtensionContext, log?: vscode.LogOutputChannel): ConversionController {
   const controller = new ConversionController(context, log);
   const summary = new SummaryPanel(context, controller);
+  const verifyReports = new VerifyReports(vscode.Uri.joinPath(context.extensionUri, 'dist', 'verify-worker.js').fsPath, log);
   const sourceSelector: vscode.DocumentSelector = [{ language: 'iptables-save' }];
 
   /** The session a command is about: an id, a URI (source or output), or the active editor's. */
@@ -183,6 +185,13 @@ export function registerConversionView(context: vscode.ExtensionContext, log?: v
       await controller.setOptions({ physdev: next });
     }),
     c.registerCommand('netfilterLens.convert.attachIpset', attachIpset),
+    verifyReports,
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, verifyReports),
+    // Returns the outcome (tests assert on it); `options` may bound the probes and carry a cancellation token.
+    c.registerCommand('netfilterLens.convert.verify', async (arg?: unknown, options?: unknown) => {
+      const s = requireSession(arg);
+      return s ? verifyReports.run(s, controller.options, verifyCommandOptions(options)) : undefined;
+    }),
     c.registerCommand('netfilterLens.convert.detachIpsets', async (arg?: unknown) => {
       const s = requireSession(arg);
       if (s) await controller.detachIpsets(s);
