@@ -17,7 +17,7 @@ const DEFAULT_PROBES = 2000;
 const CLEANUP_GRACE_MS = 15_000;
 
 export type VerifyOutcome =
-  | ({ outcome: 'verified' | 'differences'; reportUri: string } & Omit<VerifySummary, 'report'>)
+  | ({ outcome: 'verified' | 'differences'; reportUri: string; convert: VerifyRequest['convert']; maxProbes: number } & Omit<VerifySummary, 'report'>)
   | { outcome: 'cancelled' | 'cannot-run' | 'load-failure' | 'failed'; message: string };
 
 /** What tests and scripts may pass: a probe bound, a seed, and a token standing in for the Cancel button. */
@@ -153,7 +153,7 @@ export class VerifyReports implements vscode.TextDocumentContentProvider, vscode
     const outcome = summary.unexplained ? 'differences' : 'verified';
     if (outcome === 'verified') void vscode.window.showInformationMessage(`Netfilter Lens: ${differing}${expected}: the conversion behaves like the original.`);
     else void vscode.window.showWarningMessage(`Netfilter Lens: ${differing}${expected}: the conversion treats some traffic differently; see the report.`);
-    return { outcome, reportUri: reportUri.toString(), ...summary };
+    return { outcome, reportUri: reportUri.toString(), convert: request.convert, maxProbes: request.maxProbes, ...summary };
   }
 
   /** Unexplained differences as warnings on the original rules they are reported under. */

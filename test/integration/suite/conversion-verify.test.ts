@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
@@ -20,6 +21,8 @@ interface Outcome {
   unexplained?: number;
   explained?: number;
   rulesExercised?: number;
+  convert?: { merge?: string; physdev?: string; counters?: boolean };
+  maxProbes?: number;
 }
 
 /** Namespaces verify runs leave behind (`nflv-…`). */
@@ -59,6 +62,9 @@ describe('conversion view: Verify Conversion', function () {
     assert.equal(r.unexplained, 0);
     assert.ok(r.probes! > 0 && r.probes! <= 60, `probes within the bound: ${r.probes}`);
     assert.ok(r.rulesExercised! > 0, 'probes matched rules of the original');
+    assert.equal(r.maxProbes, 60);
+    const view = await vscode.commands.executeCommand<{ options: { mergeInet: boolean; counters: boolean; physdev: string } }>('netfilterLens.convert.testState', output);
+    assert.deepEqual(r.convert, { counters: view.options.counters, physdev: view.options.physdev, ...(view.options.mergeInet ? { merge: 'inet' } : {}) }, 'the view\'s options, as nflens verify flags');
     assert.ok(r.reportUri, 'a report URI');
     const report = vscode.workspace.textDocuments.find((d) => d.uri.toString() === r.reportUri);
     assert.ok(report, 'the report document is open');
@@ -82,12 +88,31 @@ describe('conversion view: Verify Conversion', function () {
       assert.equal(r?.outcome, 'verified', `outcome: ${JSON.stringify(r)}`);
       assert.equal(r.unexplained, 0);
       assert.ok(r.probes! > 0);
+      assert.equal(r.convert?.merge, 'inet', 'the run converted with the view\'s merge option');
       const report = vscode.workspace.textDocuments.find((d) => d.uri.toString() === r.reportUri);
       // The CHECKSUM rule is unsupported: the report lists it among the diagnosed rules.
       assert.match(report?.getText() ?? '', /Diagnosed rules \(1; expected to differ\)[\s\S]*CHECKSUM/);
     } finally {
       await vscode.commands.executeCommand('netfilterLens.convert.toggleMergeInet', false);
     }
+  });
+
+  it('without root the worker says what is missing (the engine\'s own prerequisite check) and creates nothing', async () => {
+    const before = new Set(verifyNamespaces());
+    const worker = join((await activeExtension()).extensionPath, 'dist', 'verify-worker.js');
+    const messages: { kind: string; message?: string }[] = [];
+    const exit = await new Promise<number | null>((resolveExit, reject) => {
+      const child = fork(worker, [], { uid: 65534, gid: 65534, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+      child.on('message', (m: { kind: string; message?: string }) => messages.push(m));
+      child.on('error', reject);
+      child.on('exit', (code) => resolveExit(code));
+      child.send({ dumps: [{ file: neutronPath('qdhcp-3e8f1a2b.iptables-save'), text: '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n', dialect: 'iptables' }], ipsets: [], convert: {}, seed: 1, maxProbes: 10 });
+    });
+    assert.equal(exit, 1);
+    assert.equal(messages.length, 1, JSON.stringify(messages));
+    assert.equal(messages[0]!.kind, 'cannot-run');
+    assert.match(messages[0]!.message ?? '', /missing root privileges/);
+    assert.deepEqual(verifyNamespaces().filter((n) => !before.has(n)), []);
   });
 
   it('cancelling ends the run and removes its namespaces', async () => {
