@@ -30,6 +30,9 @@ export interface Located {
   readonly endChar: number;
 }
 
+// Each class has a static `name` getter: tsx (esbuild keepNames) otherwise redefines `name`,
+// which turns the constructor into a slow dictionary object (for `new` and `instanceof`).
+
 // Coordinates live under symbols: invisible to Object.keys/entries, JSON and `assert.deepEqual`,
 // and (unlike #private fields) set without a per-instance initializer call.
 const LINE: unique symbol = Symbol('line');
@@ -41,6 +44,9 @@ const BANG: unique symbol = Symbol('bang');
 
 /** A word of one line (tokens never span lines). */
 export class ParsedWord implements Word, Located {
+  static get name(): string {
+    return 'ParsedWord';
+  }
   declare readonly text: string;
   declare readonly quoted: boolean;
   declare readonly [LINE]: number;
@@ -75,6 +81,9 @@ export class ParsedWord implements Word, Located {
 
 /** A `!` on a command line: one character wide. */
 export class Bang implements Located {
+  static get name(): string {
+    return 'Bang';
+  }
   declare readonly bang: true;
   declare readonly [LINE]: number;
   declare readonly [START]: number;
@@ -102,6 +111,9 @@ export class Bang implements Located {
 
 /** A node whose range is stored as four numbers. */
 export abstract class Spanned implements Located {
+  static get name(): string {
+    return 'Spanned';
+  }
   declare readonly [START_LINE]: number;
   declare readonly [START]: number;
   declare readonly [END_LINE]: number;
@@ -143,6 +155,9 @@ export function located(startLine: number, startChar: number, endLine: number, e
  * argument, so it is derived rather than stored.
  */
 export class ParsedOption implements OptionNode, Located {
+  static get name(): string {
+    return 'ParsedOption';
+  }
   declare readonly flag: ParsedWord;
   declare readonly name: string;
   declare readonly negated: boolean;
@@ -193,6 +208,9 @@ export class ParsedOption implements OptionNode, Located {
 }
 
 export class ParsedCounters extends Spanned implements Counters {
+  static override get name(): string {
+    return 'ParsedCounters';
+  }
   declare readonly packets: string;
   declare readonly bytes: string;
   constructor(packets: string, bytes: string, from: Located, to: Located) {
@@ -203,6 +221,9 @@ export class ParsedCounters extends Spanned implements Counters {
 }
 
 export class ParsedMatch extends Spanned implements MatchNode {
+  static override get name(): string {
+    return 'ParsedMatch';
+  }
   declare readonly name: ParsedWord;
   declare readonly explicit: boolean;
   declare readonly options: readonly ParsedOption[];
@@ -215,6 +236,9 @@ export class ParsedMatch extends Spanned implements MatchNode {
 }
 
 export class ParsedTarget extends Spanned implements TargetNode {
+  static override get name(): string {
+    return 'ParsedTarget';
+  }
   declare readonly kind: 'jump' | 'goto';
   declare readonly name: ParsedWord;
   declare readonly options: readonly ParsedOption[];
@@ -227,6 +251,9 @@ export class ParsedTarget extends Spanned implements TargetNode {
 }
 
 export class ParsedRule extends Spanned implements Rule {
+  static override get name(): string {
+    return 'ParsedRule';
+  }
   declare readonly options: readonly ParsedOption[];
   declare readonly matches: readonly ParsedMatch[];
   declare readonly target?: ParsedTarget;
@@ -249,6 +276,9 @@ export interface CommandParts {
 }
 
 export class ParsedCommand extends Spanned implements Command {
+  static override get name(): string {
+    return 'ParsedCommand';
+  }
   declare readonly kind: CommandKind;
   declare readonly flag: ParsedWord;
   declare readonly chain?: ParsedWord;

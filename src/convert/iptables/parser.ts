@@ -6,18 +6,17 @@
 import type { ILexingError, IToken } from 'chevrotain';
 import type { Diagnostic, Range } from '../ast/common';
 import type { ChainDecl, Command, Comment, Counters, Dialect, IptablesFile, TableBlock, Word } from '../ast/iptables';
-import { argsLexer, BrokenQuote, Bang as BangToken, ChainHeader, Commit, CommentLine, TableHeader, Counters as CountersToken, fileLexer, Newline, tokenLength, tokenText, unquoteFileWord, unquoteShellWord } from './lexer';
-import { parseLineTokens } from './line-parser';
+import { argsLexer, BrokenQuote, Bang as BangToken, ChainHeader, Commit, CommentLine, TableHeader, Counters as CountersToken, fileLexer, Newline, tokenLength, unquoteFileWord, unquoteShellWord } from './lexer';
 import { Bang, located, ParsedCounters, ParsedWord, type Located } from './nodes';
 import { CommandBuilder, diag, isBang, type Tok } from './rule-builder';
-import { ScannedKind, ScannedLine } from './scanner';
+import { ScannedLine, TokenKind } from './scanner';
 import { detectFormat } from '../detect';
 
 export interface ParseOptions {
   readonly dialect?: Dialect;
   /**
-   * `chevrotain` lexes every line with the Chevrotain lexer, which the fast scanner for
-   * command lines is tested against; the result is the same, only slower.
+   * `chevrotain` lexes every line with the Chevrotain lexer, which the scanner for plain
+   * lines is tested against; the result is the same, only slower.
    */
   readonly lexer?: 'fast' | 'chevrotain';
 }
@@ -37,7 +36,6 @@ function locatedOf(r: Range): Located {
 }
 
 const COUNTERS = /^\[(\d+):(\d+)\]$/;
-const QUOTE_CHARS = /["'\\]/;
 /** Program names a pasted command may start with. */
 const PROGRAM = /^(?:sudo|(?:\S*\/)?(?:ip6?tables|ebtables|arptables)(?:-nft|-legacy)?(?:-translate)?)$/;
 /** Characters lexed at a time (rounded up to a line end). */
@@ -47,9 +45,11 @@ const MAX_INTERNED = 24;
 // tsx runs each module as CommonJS, where every use of an imported name is a getter call V8
 // does not inline: per-word code uses these module-level copies.
 const node = { Bang, ParsedCounters, ParsedWord };
-const BANG_KIND = ScannedKind.Bang;
-const QUOTED_KIND = ScannedKind.QuotedWord;
-const COUNTERS_KIND = ScannedKind.Counters;
+const WORD = TokenKind.Word;
+const QUOTED_WORD = TokenKind.QuotedWord;
+const BANG = TokenKind.Bang;
+const COUNTERS_KIND = TokenKind.Counters;
+const BROKEN_QUOTE = TokenKind.BrokenQuote;
 
 function rangeAt(p: { line: number; character: number }): Range {
   return { start: p, end: p };
@@ -105,36 +105,35 @@ function sniffDialect(text: string): Dialect {
 /** Size of the interning cache (a power of two). */
 const INTERN_SLOTS = 1 << 13;
 
-/** Tokens of one line → AST words, with positions relative to the line. */
+/** Token kinds → AST words, at positions relative to the current line. */
 class LineReader {
+  /** The line being read: its number and where it starts in the text. */
+  line = 0;
+  private lineStart = 0;
+  /** iptables-restore quoting: only `"` starts a quoted part. */
+  private readonly fileQuoting: boolean;
+
   constructor(
     private readonly text: string,
-    public line: number,
-    private lineStart: number,
-    /** Offset of the lexed chunk in the text (Chevrotain token offsets are relative to it). */
-    private base: number,
     readonly unquote: (raw: string) => { text: string; quoted: boolean },
     private readonly diagnostics: Diagnostic[],
   ) {
     this.fileQuoting = unquote === unquoteFileWord;
   }
 
-  /** iptables-restore quoting: only `"` starts a quoted part. */
-  private readonly fileQuoting: boolean;
-
   /**
    * One copy of each repeated short word (flags, chain names, numbers): a big dump repeats
-   * most words. A direct-mapped cache keyed by a hash of the characters, so a hit costs one
+   * most words. A direct-mapped cache keyed by a hash of a few characters, so a hit costs one
    * comparison and no string.
    */
   private readonly interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
 
-  /** text[start, end) without quote characters, shared with earlier equal words when short. */
+  /** text[start, end), shared with an earlier equal word when short. */
   private plain(start: number, end: number): string {
     const text = this.text;
     const length = end - start;
     if (length > MAX_INTERNED || length === 0) return text.slice(start, end);
-    // A few characters are enough to spread the words of a dump (a clash only costs a copy).
+    // A few characters spread the words of a dump well enough (a clash only costs a copy).
     let hash = length;
     hash = Math.imul(hash, 31) + text.charCodeAt(start);
     hash = Math.imul(hash, 31) + text.charCodeAt(end - 1);
@@ -149,71 +148,65 @@ class LineReader {
     return s;
   }
 
-  moveTo(line: number, lineStart: number, base: number): void {
+  moveTo(line: number, lineStart: number): void {
     this.line = line;
     this.lineStart = lineStart;
-    this.base = base;
   }
 
-  private column(t: IToken): number {
-    return t.startOffset + this.base - this.lineStart;
-  }
-
-  range(t: IToken): Range {
-    const start = this.column(t);
-    return { start: { line: this.line, character: start }, end: { line: this.line, character: start + tokenLength(t.image) } };
-  }
-
-  /** A word at text[start, end) that may have quotes. */
-  wordAt(start: number, end: number, quoted: boolean): ParsedWord {
+  range(start: number, end: number): Range {
     const col = start - this.lineStart;
-    if (!quoted) return new node.ParsedWord(this.plain(start, end), false, this.line, col, col + end - start);
-    const u = this.unquote(this.text.slice(start, end));
-    return new node.ParsedWord(u.text, u.quoted, this.line, col, col + end - start);
+    return { start: { line: this.line, character: col }, end: { line: this.line, character: col + end - start } };
   }
 
-  bangAt(start: number): Bang {
-    return new node.Bang(this.line, start - this.lineStart);
-  }
-
-  countersAt(start: number, end: number): ParsedCounters | undefined {
-    const image = this.text.slice(start, end);
-    const col = start - this.lineStart;
-    const m = COUNTERS.exec(image);
-    if (!m) {
-      this.diagnostics.push(diag(range(this.line, col, this.line, col + image.length), 'invalid-counters', `counters must look like [packets:bytes], not ${image}`));
-      return undefined;
+  /** Whether text[start, end) has quote characters of this quoting. */
+  hasQuotes(start: number, end: number): boolean {
+    const text = this.text;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34 || (!this.fileQuoting && (c === 39 || c === 92))) return true;
     }
-    const at = located(this.line, col, this.line, col + image.length);
-    return new node.ParsedCounters(m[1]!, m[2]!, at, at);
+    return false;
   }
 
-  word(t: IToken, dropPrefix = 0): ParsedWord {
-    const start = this.base + t.startOffset;
-    const image = t.image;
-    const end = start + tokenLength(image);
-    if (!dropPrefix && (this.fileQuoting ? image.indexOf('"') < 0 : !QUOTE_CHARS.test(image))) return this.wordAt(start, end, false);
+  /** The word text[start + dropPrefix, end), unquoted when `quoted`. */
+  word(start: number, end: number, quoted: boolean, dropPrefix = 0): ParsedWord {
     const col = start - this.lineStart;
+    if (!quoted) return new node.ParsedWord(this.plain(start + dropPrefix, end), false, this.line, col + dropPrefix, col + end - start);
     const u = this.unquote(this.text.slice(start + dropPrefix, end));
     return new node.ParsedWord(u.text, u.quoted, this.line, col + dropPrefix, col + end - start);
   }
 
-  tok(t: IToken): Tok {
-    const type = t.tokenType;
-    if (type === BangToken) return this.bangAt(this.base + t.startOffset);
-    if (type === BrokenQuote) {
-      const start = this.column(t);
-      const image = tokenText(t.image);
-      this.diagnostics.push(diag(this.range(t), 'unterminated-quote', 'the quoted string is not closed before the end of the line'));
-      const u = this.unquote(image + (image.startsWith("'") ? "'" : '"'));
-      return new node.ParsedWord(u.text, true, this.line, start, start + image.length);
+  /** A token of a command line as the rule builder takes it. */
+  tok(kind: TokenKind, start: number, end: number): Tok {
+    switch (kind) {
+      case WORD:
+        return this.word(start, end, false);
+      case QUOTED_WORD:
+        return this.word(start, end, true);
+      case BANG:
+        return new node.Bang(this.line, start - this.lineStart);
+      case BROKEN_QUOTE: {
+        this.diagnostics.push(diag(this.range(start, end), 'unterminated-quote', 'the quoted string is not closed before the end of the line'));
+        const raw = this.text.slice(start, end);
+        const u = this.unquote(raw + (raw.startsWith("'") ? "'" : '"'));
+        const col = start - this.lineStart;
+        return new node.ParsedWord(u.text, true, this.line, col, col + end - start);
+      }
+      default:
+        return this.word(start, end, this.hasQuotes(start, end));
     }
-    return this.word(t);
   }
 
-  counters(t: IToken): ParsedCounters | undefined {
-    const start = this.base + t.startOffset;
-    return this.countersAt(start, start + tokenLength(t.image));
+  counters(start: number, end: number): ParsedCounters | undefined {
+    const image = this.text.slice(start, end);
+    const m = COUNTERS.exec(image);
+    if (!m) {
+      this.diagnostics.push(diag(this.range(start, end), 'invalid-counters', `counters must look like [packets:bytes], not ${image}`));
+      return undefined;
+    }
+    const col = start - this.lineStart;
+    const at = located(this.line, col, this.line, col + end - start);
+    return new node.ParsedCounters(m[1]!, m[2]!, at, at);
   }
 
   lineText(end: number): string {
@@ -221,8 +214,28 @@ class LineReader {
   }
 }
 
-function range(startLine: number, startChar: number, endLine: number, endChar: number): Range {
-  return { start: { line: startLine, character: startChar }, end: { line: endLine, character: endChar } };
+const SHELL_QUOTES = /["'\\]/;
+
+/** Kind of a Chevrotain token (file or shell lexer) in the scanner's terms. */
+function kindOf(t: IToken, fileQuoting: boolean): TokenKind {
+  switch (t.tokenType) {
+    case BangToken:
+      return BANG;
+    case CountersToken:
+      return COUNTERS_KIND;
+    case BrokenQuote:
+      return BROKEN_QUOTE;
+    case TableHeader:
+      return TokenKind.TableHeader;
+    case ChainHeader:
+      return TokenKind.ChainHeader;
+    case Commit:
+      return TokenKind.Commit;
+    case CommentLine:
+      return TokenKind.Comment;
+    default:
+      return (fileQuoting ? t.image.indexOf('"') >= 0 : SHELL_QUOTES.test(t.image)) ? QUOTED_WORD : WORD;
+  }
 }
 
 /** Parses an iptables-save style file of any dialect. Never throws. */
@@ -244,81 +257,50 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
     });
   };
 
-  const reader = new LineReader(text, 0, 0, 0, unquoteFileWord, diagnostics);
+  const reader = new LineReader(text, unquoteFileWord, diagnostics);
   const builder = new CommandBuilder({ dialect, mode: 'file', diagnostics });
-  /** The words of the current line; reused, the builder keeps only the words. */
+  /** The words of the current command; reused, the builder keeps only the words. */
   const toks: Tok[] = [];
-
-  const addCommand = (leading: ParsedCounters | undefined, endOffset: number) => {
-    const built = builder.build(toks, reader.lineText(endOffset), leading);
-    toks.length = 0;
-    if (!built.command) return;
-    if (open) {
-      open.commands.push(built.command);
-      open.end = built.command;
-    } else stray.push(built.command);
+  /** A word of the line, quotes looked for unless the scanner already knows. */
+  const wordOf = (scan: ScannedLine, k: number, dropPrefix = 0): ParsedWord => {
+    const kind = scan.kinds[k]!;
+    const start = scan.starts[k]!;
+    const end = scan.ends[k]!;
+    return reader.word(start, end, kind === QUOTED_WORD || (kind !== WORD && reader.hasQuotes(start + dropPrefix, end)), dropPrefix);
   };
+  const tokenText = (scan: ScannedLine, k: number) => text.slice(scan.starts[k]!, scan.ends[k]!);
+  const rangeOf = (scan: ScannedLine, k: number) => reader.range(scan.starts[k]!, scan.ends[k]!);
 
-  /** A line the scanner read: always a command (or nothing). */
-  const scannedLine = (scan: ScannedLine) => {
+  /** One line's tokens (from the scanner or the lexer), at reader's line. */
+  const line = (scan: ScannedLine) => {
     const { kinds, starts, ends, count } = scan;
-    let k = 0;
-    let leading: ParsedCounters | undefined;
-    if (kinds[0] === COUNTERS_KIND && count > 1) {
-      leading = reader.countersAt(starts[0]!, ends[0]!);
-      k = 1;
-    }
-    toks.length = 0;
-    for (; k < count; k++) {
-      const kind = kinds[k];
-      toks.push(kind === BANG_KIND ? reader.bangAt(starts[k]!) : reader.wordAt(starts[k]!, ends[k]!, kind === QUOTED_KIND));
-    }
-    addCommand(leading, scan.end);
-  };
-
-  const lexedLine = (r: LineReader, toks: IToken[], endOffset: number) => {
-    const first = toks[0]!;
-    if (first.tokenType === CommentLine) {
-      comments.push({ text: first.image, range: r.range(first) });
-      return;
-    }
-    // Command lines skip the Chevrotain line grammar: their shape is just "words", and
-    // invoking the parser per line cost 25 µs, i.e. over a second for 50k rules.
-    if (first.tokenType !== TableHeader && first.tokenType !== ChainHeader && first.tokenType !== Commit) {
-      lexedCommand(r, toks, endOffset);
-      return;
-    }
-    const res = parseLineTokens(toks);
-    if (!res.shape) {
-      const bad = res.error?.token ?? first;
-      const at = bad.tokenType && bad.image ? r.range(bad) : r.range(first);
-      diagnostics.push(diag(at, 'unexpected-token', `unexpected '${tokenText(bad.image ?? '')}'`));
-      return;
-    }
-    const shape = res.shape;
-    switch (shape.kind) {
-      case 'table': {
-        const name = r.word(shape.header, 1);
-        if (!name.text) diagnostics.push(diag(r.range(shape.header), 'missing-table-name', "'*' must be followed by a table name"));
-        for (const t of shape.extra) diagnostics.push(diag(r.range(t), 'unexpected-argument', `unexpected '${tokenText(t.image)}' after the table header`));
+    if (count === 0) return;
+    switch (kinds[0]) {
+      case TokenKind.Comment:
+        comments.push({ text: text.slice(starts[0]!, scan.end), range: rangeOf(scan, 0) });
+        return;
+      case TokenKind.TableHeader: {
+        const hr = rangeOf(scan, 0);
+        const name = wordOf(scan, 0, 1);
+        if (!name.text) diagnostics.push(diag(hr, 'missing-table-name', "'*' must be followed by a table name"));
+        for (let k = 1; k < count; k++) diagnostics.push(diag(rangeOf(scan, k), 'unexpected-argument', `unexpected '${tokenText(scan, k)}' after the table header`));
         if (open) close(open);
-        const hr = r.range(shape.header);
         open = { name, chains: [], commands: [], start: hr, end: locatedOf(hr) };
         return;
       }
-      case 'chain': {
-        const hr = r.range(shape.header);
-        const name = r.word(shape.header, 1);
-        let i = 0;
-        const rest = shape.rest;
+      case TokenKind.ChainHeader: {
+        const hr = rangeOf(scan, 0);
+        const name = wordOf(scan, 0, 1);
+        let k = 1;
         let policy: Word | undefined;
         let counters: Counters | undefined;
-        if (rest[i] && rest[i]!.tokenType !== CountersToken) policy = r.word(rest[i++]!);
-        if (rest[i] && rest[i]!.tokenType === CountersToken) counters = r.counters(rest[i++]!);
-        for (; i < rest.length; i++) diagnostics.push(diag(r.range(rest[i]!), 'invalid-chain-declaration', `unexpected '${tokenText(rest[i]!.image)}' in the chain declaration`));
+        if (k < count && kinds[k] !== COUNTERS_KIND) policy = wordOf(scan, k++);
+        if (k < count && kinds[k] === COUNTERS_KIND) counters = reader.counters(starts[k]!, ends[k]!);
+        if (k < count && kinds[k] === COUNTERS_KIND) k++;
+        for (; k < count; k++) diagnostics.push(diag(rangeOf(scan, k), 'invalid-chain-declaration', `unexpected '${tokenText(scan, k)}' in the chain declaration`));
         if (!name.text) diagnostics.push(diag(hr, 'invalid-chain-declaration', "':' must be followed by a chain name"));
         if (!policy) diagnostics.push(diag(hr, 'invalid-chain-declaration', `chain ${name.text} needs a policy (ACCEPT, DROP, or - for a user chain)`));
-        const last = rest.length ? r.range(rest[rest.length - 1]!) : hr;
+        const last = count > 1 ? rangeOf(scan, count - 1) : hr;
         const decl: ChainDecl = {
           name,
           policy: policy ?? new node.ParsedWord('', false, hr.end.line, hr.end.character, hr.end.character),
@@ -333,9 +315,9 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
         open.end = locatedOf(decl.range);
         return;
       }
-      case 'commit': {
-        const cr = r.range(shape.token);
-        for (const t of shape.extra) diagnostics.push(diag(r.range(t), 'unexpected-argument', `unexpected '${tokenText(t.image)}' after COMMIT`));
+      case TokenKind.Commit: {
+        const cr = rangeOf(scan, 0);
+        for (let k = 1; k < count; k++) diagnostics.push(diag(rangeOf(scan, k), 'unexpected-argument', `unexpected '${tokenText(scan, k)}' after COMMIT`));
         if (!open) {
           diagnostics.push(diag(cr, 'commit-outside-table', 'COMMIT without a *table header'));
           return;
@@ -346,100 +328,94 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
         open = undefined;
         return;
       }
-      case 'command':
-        lexedCommand(r, [...shape.tokens], endOffset);
-        return;
     }
-  };
-
-  const lexedCommand = (r: LineReader, tokens: readonly IToken[], endOffset: number) => {
     let k = 0;
     let leading: ParsedCounters | undefined;
-    if (tokens[0]!.tokenType === CountersToken && tokens.length > 1) {
-      leading = r.counters(tokens[0]!);
+    if (kinds[0] === COUNTERS_KIND && count > 1) {
+      leading = reader.counters(starts[0]!, ends[0]!);
       k = 1;
     }
     toks.length = 0;
-    for (; k < tokens.length; k++) toks.push(r.tok(tokens[k]!));
-    addCommand(leading, endOffset);
+    for (; k < count; k++) toks.push(reader.tok(kinds[k]!, starts[k]!, ends[k]!));
+    const command = builder.build(toks, reader.lineText(scan.end), leading);
+    toks.length = 0;
+    if (!command) return;
+    if (open) {
+      open.commands.push(command);
+      open.end = command;
+    } else stray.push(command);
   };
 
   /** Lexes text[from, to) (whole lines, the first one numbered `firstLine`) with Chevrotain. */
+  const lexed = new ScannedLine();
   const lexLines = (from: number, to: number, firstLine: number) => {
-    let line = firstLine;
-    let lineStart = from;
+    let lineNo = firstLine;
     let base = from;
-    const lineTokens: IToken[] = [];
-    const flush = (endOffset: number) => {
-      if (lineTokens.length > 0) {
-        reader.moveTo(line, lineStart, base);
-        lexedLine(reader, lineTokens, endOffset);
-        lineTokens.length = 0;
-      }
-    };
-    // In chunks of whole lines so the token objects of a big run never all live at once.
+    lexed.count = 0;
+    reader.moveTo(lineNo, from);
+    // In chunks of whole lines so the token objects of a long run never all live at once.
     while (base < to) {
       let chunkEnd = Math.min(to, base + CHUNK_SIZE);
       if (chunkEnd < to) {
         const nl = text.indexOf('\n', chunkEnd);
         chunkEnd = nl < 0 || nl >= to ? to : nl + 1;
       }
-      let lexed;
+      let result;
       try {
-        lexed = fileLexer.tokenize(text.slice(base, chunkEnd));
+        result = fileLexer.tokenize(text.slice(base, chunkEnd));
       } catch (e) {
         diagnostics.push(diag(rangeAt(index.position(base)), 'unexpected-character', `could not tokenise the text: ${String(e)}`));
         return;
       }
-      lexErrors(text, base, lexed.errors, index, diagnostics);
-      const tokens = lexed.tokens;
-      for (let k = 0; k < tokens.length; k++) {
-        const t = tokens[k]!;
+      lexErrors(text, base, result.errors, index, diagnostics);
+      for (const t of result.tokens) {
+        const start = base + t.startOffset;
         if (t.tokenType === Newline) {
-          flush(base + t.startOffset);
-          line++;
-          lineStart = base + t.startOffset + t.image.length;
-        } else lineTokens.push(t);
+          lexed.end = start;
+          line(lexed);
+          lexed.count = 0;
+          reader.moveTo(++lineNo, start + t.image.length);
+        } else lexed.add(kindOf(t, true), start, start + tokenLength(t.image));
       }
-      flush(chunkEnd);
       base = chunkEnd;
     }
+    lexed.end = to;
+    line(lexed);
+    lexed.count = 0;
   };
 
-  // Command lines of plain words (nearly every line of a dump) are read by the scanner; runs
-  // of other lines go to the Chevrotain lexer together.
+  // Lines of printable ASCII (nearly every line of a dump) are read by the scanner; runs of
+  // other lines go to the Chevrotain lexer together.
   const scan = new ScannedLine();
   const fast = opts.lexer !== 'chevrotain';
-  let line = 0;
+  let lineNo = 0;
   let lineStart = 0;
-  let pos = 0;
   let slowFrom = -1;
   let slowLine = 0;
-  while (pos < text.length) {
-    if (fast && scan.scan(text, pos)) {
+  while (lineStart < text.length) {
+    if (fast && scan.scan(text, lineStart)) {
       if (slowFrom >= 0) {
-        lexLines(slowFrom, pos, slowLine);
+        lexLines(slowFrom, lineStart, slowLine);
         slowFrom = -1;
       }
-      if (scan.count > 0) {
-        reader.moveTo(line, pos, 0);
-        scannedLine(scan);
-      }
+      reader.moveTo(lineNo, lineStart);
+      line(scan);
     } else {
-      if (!fast) scan.scan(text, pos);
+      if (!fast) scan.scan(text, lineStart);
       if (slowFrom < 0) {
-        slowFrom = pos;
-        slowLine = line;
+        slowFrom = lineStart;
+        slowLine = lineNo;
       }
     }
     if (scan.end >= text.length) break;
-    pos = scan.next;
-    lineStart = pos;
-    line++;
+    lineStart = scan.next;
+    lineNo++;
   }
   if (slowFrom >= 0) lexLines(slowFrom, text.length, slowLine);
   if (open) close(open);
-  return { kind: 'iptables-file', dialect, tables, stray, comments, diagnostics, range: { start: { line: 0, character: 0 }, end: { line, character: text.length - lineStart } } };
+  // Source order, whichever way a line was read (the lexer reports a run's characters before its lines).
+  diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { kind: 'iptables-file', dialect, tables, stray, comments, diagnostics, range: { start: { line: 0, character: 0 }, end: { line: lineNo, character: text.length - lineStart } } };
 }
 
 export interface ArgsParseResult {
@@ -465,17 +441,14 @@ export function parseIptablesArgs(args: string, opts: { readonly dialect: Dialec
   lexErrors(args, 0, lexed.errors, new LineIndex(args), diagnostics);
   // Arguments are one command; newlines (e.g. from a pasted multi-line shell command) are spaces.
   const toks: Tok[] = [];
-  const r = new LineReader(args, 0, 0, 0, unquoteShellWord, diagnostics);
+  const r = new LineReader(args, unquoteShellWord, diagnostics);
   let line = 0;
-  let lineStart = 0;
   for (const t of lexed.tokens) {
     if (t.tokenType === Newline) {
-      line++;
-      lineStart = t.startOffset + t.image.length;
+      r.moveTo(++line, t.startOffset + t.image.length);
       continue;
     }
-    if (r.line !== line) r.moveTo(line, lineStart, 0);
-    toks.push(r.tok(t));
+    toks.push(r.tok(kindOf(t, false), t.startOffset, t.startOffset + tokenLength(t.image)));
   }
   // A pasted command line may still start with the program (`sudo iptables-nft -t nat -A ...`).
   while (toks.length > 0 && !isBang(toks[0]) && !(toks[0] as Word).quoted && PROGRAM.test((toks[0] as Word).text)) toks.shift();
@@ -483,10 +456,11 @@ export function parseIptablesArgs(args: string, opts: { readonly dialect: Dialec
     diagnostics.push(diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'missing-command', 'no command given'));
     return { table: 'filter', diagnostics };
   }
-  const built = new CommandBuilder({ dialect: opts.dialect, mode: 'args', diagnostics }).build(toks, args.replace(/\r?\n[\s\S]*$/, ''), undefined);
+  const builder = new CommandBuilder({ dialect: opts.dialect, mode: 'args', diagnostics });
+  const command = builder.build(toks, args.replace(/\r?\n[\s\S]*$/, ''), undefined);
   return {
-    table: built.table?.text ?? 'filter',
-    ...(built.command ? { command: built.command } : {}),
+    table: builder.table?.text ?? 'filter',
+    ...(command ? { command } : {}),
     diagnostics,
   };
 }

@@ -90,6 +90,9 @@ function isTableFlag(t: Tok | undefined): t is ParsedWord {
 
 /** A match or target while its options are being collected. */
 class ModuleBuild {
+  static get name(): string {
+    return 'ModuleBuild'; // see nodes.ts: keeps the constructor fast under tsx
+  }
   readonly explicit: boolean;
   /** `-m`/`-j`/`-g`, or what loaded an implicit match. */
   readonly start: Located;
@@ -129,27 +132,22 @@ export interface CommandBuildContext {
   readonly diagnostics: Diagnostic[];
 }
 
-export interface BuiltCommand {
-  readonly command?: ParsedCommand;
-  readonly table?: ParsedWord;
-}
-
-/**
- * Builds the command of one line. `lineText` is the source line (for Command.text), `leading`
- * the `[pkts:bytes]` prefix when present. `toks` is only read during the call.
- */
-export function buildCommand(toks: readonly Tok[], lineText: string, leading: ParsedCounters | undefined, ctx: CommandBuildContext): BuiltCommand {
-  return new CommandBuilder(ctx).build(toks, lineText, leading);
-}
-
 /** Builds commands one line at a time; one instance serves a whole file (no closures per rule). */
 export class CommandBuilder {
+  private readonly ctx: CommandBuildContext;
   private readonly rule: RuleBuilder;
-  constructor(private readonly ctx: CommandBuildContext) {
+  /** The `-t TABLE` of the last command built (argument form). */
+  table: ParsedWord | undefined;
+  constructor(ctx: CommandBuildContext) {
+    this.ctx = ctx;
     this.rule = new RuleBuilder(ctx);
   }
 
-  build(toks: readonly Tok[], lineText: string, leading: ParsedCounters | undefined): BuiltCommand {
+  /**
+   * Builds the command of one line. `lineText` is the source line (for Command.text),
+   * `leading` the `[pkts:bytes]` prefix when present. `toks` is only read during the call.
+   */
+  build(toks: readonly Tok[], lineText: string, leading: ParsedCounters | undefined): ParsedCommand | undefined {
     const { diagnostics } = this.ctx;
     // Pull out `-t TABLE` wherever it is (argument form) and find the command flag.
     let table: ParsedWord | undefined;
@@ -182,7 +180,8 @@ export class CommandBuilder {
     if (cmdAt < 0) {
       const first = rest[0];
       if (first) diagnostics.push(diag(between(first, rest[rest.length - 1]!), 'missing-command', 'expected a command such as -A, -I, -N or -P'));
-      return table ? { table } : {};
+      this.table = table;
+      return undefined;
     }
     const flag = rest[cmdAt] as ParsedWord;
     const kind: CommandKind = registry.commandSpec(flag.text)!.kind;
@@ -250,8 +249,8 @@ export class CommandBuilder {
       }
     }
     const parts = index || newName || policy ? { index, newName, policy } : undefined;
-    const command = new node.ParsedCommand(kind, flag, chain, rule, lineText, parts, leading ?? toks[0]!, toks[toks.length - 1]!);
-    return table ? { command, table } : { command };
+    this.table = table;
+    return new node.ParsedCommand(kind, flag, chain, rule, lineText, parts, leading ?? toks[0]!, toks[toks.length - 1]!);
   }
 }
 

@@ -1,26 +1,33 @@
 /**
- * A hand-written scanner for the lines that make up almost all of a dump: commands of
- * printable ASCII words. It splits a line exactly as the Chevrotain file lexer (`lexer.ts`)
- * would, without creating token objects, and gives up (returns false) on anything else —
- * headers, chain declarations, COMMIT, comments, control or non-ASCII characters outside
- * quotes, unterminated quotes — which the Chevrotain lexer then handles. A property test
- * (test/unit/iptables-scanner.test.ts) checks that both give the same AST.
+ * Tokens of iptables-save lines as kinds and offsets, without token objects. `ScannedLine.scan`
+ * is a hand-written scanner for lines of printable ASCII (nearly every line of a dump): it
+ * splits them exactly as the Chevrotain file lexer (`lexer.ts`) would, and gives up (returns
+ * false) on anything else — control or non-ASCII characters, unterminated quotes, tabs before a
+ * line-start token — which the Chevrotain lexer then reads into the same form (`add`). A
+ * property test (test/unit/iptables-scanner.test.ts) checks that both agree.
  */
 
-export const enum ScannedKind {
+export const enum TokenKind {
   /** A word without quote characters. */
   Word = 0,
-  /** A word with `"..."` parts (still quoted: the caller unquotes). */
+  /** A word with quote characters (the caller unquotes). */
   QuotedWord = 1,
   /** `!` standing alone. */
   Bang = 2,
-  /** `[packets:bytes]` standing alone. */
+  /** `[...]` standing alone: counters where they are expected, a word elsewhere. */
   Counters = 3,
+  /** From an opening quote that is never closed to the end of the line. */
+  BrokenQuote = 4,
+  /** Line-start tokens: `*table`, `:chain`, `COMMIT` alone, `# comment` (to the end of the line). */
+  TableHeader = 5,
+  ChainHeader = 6,
+  Commit = 7,
+  Comment = 8,
 }
 
-/** The tokens of one scanned line as parallel arrays (reused from line to line). */
+/** The tokens of one line as parallel arrays (reused from line to line). */
 export class ScannedLine {
-  readonly kinds: ScannedKind[] = [];
+  readonly kinds: TokenKind[] = [];
   /** Absolute offsets in the text; `ends` exclude the blanks after a token. */
   readonly starts: number[] = [];
   readonly ends: number[] = [];
@@ -32,12 +39,12 @@ export class ScannedLine {
 
   /** Printable ASCII, spaces and tabs: what a line must be made of to be scanned here. */
   private readonly plainRun = /[\t\x20-\x7e]*/y;
-  /** Where the next `"` / tab of the text is (-1: not looked for yet), so lines without them take the quick path. */
   private text = '';
+  /** Where the next `"` / tab of the text is (-1: not looked for yet), so lines without them take the quick path. */
   private nextQuote = -1;
   private nextTab = -1;
 
-  private push(kind: ScannedKind, start: number, end: number): void {
+  add(kind: TokenKind, start: number, end: number): void {
     const n = this.count++;
     this.kinds[n] = kind;
     this.starts[n] = start;
@@ -45,9 +52,8 @@ export class ScannedLine {
   }
 
   /**
-   * Scans the line that starts at `pos`. True when it is a command line (or blank) this
-   * scanner fully understood; false when the Chevrotain lexer must read it. Either way `end`
-   * and `next` are set.
+   * Scans the line that starts at `pos`. True when this scanner read it all; false when the
+   * Chevrotain lexer must. Either way `end` and `next` are set.
    */
   scan(text: string, pos: number): boolean {
     this.count = 0;
@@ -60,31 +66,31 @@ export class ScannedLine {
     run.lastIndex = pos;
     run.test(text);
     let end = run.lastIndex;
-    const c = end < len ? text.charCodeAt(end) : 10;
-    this.end = end;
-    this.next = end >= len ? len : c === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
-    if (c !== 10 && c !== 13) {
+    let ok = true;
+    if (end < len && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) {
       // A control or non-ASCII character: the lexer decides (and reports what it cannot read).
-      while (end < len) {
-        const d = text.charCodeAt(end);
-        if (d === 10 || d === 13) break;
-        end++;
-      }
-      this.end = end;
-      this.next = end >= len ? len : text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
-      return false;
+      ok = false;
+      while (end < len && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
     }
+    this.end = end;
+    this.next = end >= len ? len : text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+    if (!ok) return false;
     if (this.nextTab < pos && this.nextTab !== len) this.nextTab = indexOrEnd(text, '\t', pos);
     return this.nextTab < end ? this.scanChars(text, pos, end) : this.scanSpaced(text, pos, end);
   }
 
   /**
-   * A line of printable ASCII words separated by spaces: token ends are found with indexOf,
-   * and only quoted parts (which may hold spaces) are walked character by character.
+   * A line of printable ASCII separated by spaces: token ends are found with indexOf, and only
+   * quoted parts (which may hold spaces) are walked character by character.
    */
   private scanSpaced(text: string, pos: number, end: number): boolean {
     let i = pos;
-    let first = true;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    if (i < end) {
+      const next = this.lineStart(text, i, end);
+      if (next < 0) return true;
+      i = next;
+    }
     while (i < end) {
       if (text.charCodeAt(i) === 32) {
         i++;
@@ -93,25 +99,20 @@ export class ScannedLine {
       let e = text.indexOf(' ', i);
       if (e < 0 || e > end) e = end;
       const c = text.charCodeAt(i);
-      if (first) {
-        first = false;
-        // `#` comments, `*table`, `:chain` and COMMIT are line-start tokens of the grammar.
-        if (c === 35 || c === 42 || c === 58 || (c === 67 && text.startsWith('COMMIT', i))) return false;
-      }
       if (c === 33 && e === i + 1) {
-        this.push(ScannedKind.Bang, i, e);
+        this.add(TokenKind.Bang, i, e);
         i = e + 1;
         continue;
       }
       // `\[[^\s\]]*\]` (quotes included) before a blank or the end of the line.
       if (c === 91 && e - i >= 2 && text.charCodeAt(e - 1) === 93 && text.indexOf(']', i + 1) === e - 1) {
-        this.push(ScannedKind.Counters, i, e);
+        this.add(TokenKind.Counters, i, e);
         i = e + 1;
         continue;
       }
       if (this.nextQuote < i) this.nextQuote = indexOrEnd(text, '"', i);
       if (this.nextQuote >= e) {
-        this.push(ScannedKind.Word, i, e);
+        this.add(TokenKind.Word, i, e);
         i = e + 1;
         continue;
       }
@@ -119,7 +120,7 @@ export class ScannedLine {
       while (this.nextQuote < e) {
         let k = this.nextQuote + 1;
         for (;;) {
-          if (k >= end) return false; // unterminated: a BrokenQuote for the lexer to report
+          if (k >= end) return false; // unterminated: a BrokenQuote the lexer reports
           const d = text.charCodeAt(k);
           if (d === 34) break;
           k += d === 92 ? 2 : 1;
@@ -130,17 +131,40 @@ export class ScannedLine {
           if (e < 0 || e > end) e = end;
         }
       }
-      this.push(ScannedKind.QuotedWord, i, e);
+      this.add(TokenKind.QuotedWord, i, e);
       i = e + 1;
     }
     return true;
   }
 
-  /** The general case (quotes, tabs), one character at a time. */
+  /**
+   * The line-start tokens of the lexer (`lineStart` patterns) at `i`, the first non-blank of a
+   * line without tabs: adds the token and returns where scanning goes on (-1: line done).
+   */
+  private lineStart(text: string, i: number, end: number): number {
+    const c = text.charCodeAt(i);
+    if (c === 35) {
+      this.add(TokenKind.Comment, i, trimEnd(text, i, end));
+      return -1;
+    }
+    if (c === 42 || c === 58) {
+      let e = text.indexOf(' ', i);
+      if (e < 0 || e > end) e = end;
+      this.add(c === 42 ? TokenKind.TableHeader : TokenKind.ChainHeader, i, e);
+      return e;
+    }
+    if (c === 67 && text.startsWith('COMMIT', i) && trimEnd(text, i + 6, end) === i + 6) {
+      this.add(TokenKind.Commit, i, i + 6);
+      return -1;
+    }
+    return i;
+  }
+
+  /** The general case (tabs), one character at a time; line-start tokens are left to the lexer. */
   private scanChars(text: string, pos: number, end: number): boolean {
     let i = pos;
     let first = true;
-    line: while (i < end) {
+    while (i < end) {
       let c = text.charCodeAt(i);
       if (c === 32 || c === 9) {
         i++;
@@ -152,21 +176,19 @@ export class ScannedLine {
         if (c === 35 || c === 42 || c === 58 || (c === 67 && text.startsWith('COMMIT', i))) return false;
       }
       if (c === 33 && isBlankOrEnd(text, i + 1, end)) {
-        this.push(ScannedKind.Bang, start, i + 1);
+        this.add(TokenKind.Bang, start, i + 1);
         i++;
         continue;
       }
       if (c === 91) {
-        // `\[[^\s\]]*\]` followed by a blank or the end of the line.
         let j = i + 1;
         while (j < end && text.charCodeAt(j) > 32 && text.charCodeAt(j) !== 93) j++;
         if (j < end && text.charCodeAt(j) === 93 && isBlankOrEnd(text, j + 1, end)) {
-          this.push(ScannedKind.Counters, start, j + 1);
+          this.add(TokenKind.Counters, start, j + 1);
           i = j + 1;
           continue;
         }
       }
-      // A word: `(?:[^\s"]|"(?:[^"\\\r\n]|\\[^\r\n])*")+`.
       let quoted = false;
       while (i < end) {
         c = text.charCodeAt(i);
@@ -174,28 +196,18 @@ export class ScannedLine {
         if (c === 34) {
           quoted = true;
           let j = i + 1;
-          let closed = false;
-          while (j < end) {
+          for (;;) {
+            if (j >= end) return false;
             const d = text.charCodeAt(j);
-            if (d === 34) {
-              closed = true;
-              break;
-            }
-            if (d === 92) {
-              if (j + 1 >= end) break;
-              j += 2;
-              continue;
-            }
-            j++;
+            if (d === 34) break;
+            j += d === 92 ? 2 : 1;
           }
-          // An unterminated quote is a BrokenQuote token: the lexer reports it.
-          if (!closed) return false;
           i = j + 1;
           continue;
         }
         i++;
       }
-      this.push(quoted ? ScannedKind.QuotedWord : ScannedKind.Word, start, i);
+      this.add(quoted ? TokenKind.QuotedWord : TokenKind.Word, start, i);
     }
     return true;
   }
@@ -204,6 +216,17 @@ export class ScannedLine {
 function indexOrEnd(text: string, what: string, from: number): number {
   const i = text.indexOf(what, from);
   return i < 0 ? text.length : i;
+}
+
+/** End of text[from, end) without trailing blanks. */
+function trimEnd(text: string, from: number, end: number): number {
+  let e = end;
+  while (e > from) {
+    const c = text.charCodeAt(e - 1);
+    if (c !== 32 && c !== 9) break;
+    e--;
+  }
+  return e;
 }
 
 /** The lexer's `(?![^ \t\f\v\r\n])` inside a line of printable characters: a blank or the line's end follows. */
