@@ -251,3 +251,50 @@ describe('iptables argument form', () => {
     assert.deepEqual(a.command!.rule!.target!.options.map((o) => o.name), ['mangle-ip-d', 'mangle-mac-d']);
   });
 });
+
+describe('iptables AST nodes (compact: ranges computed on demand)', () => {
+  const text = '*filter\n-A INPUT ! -s 10.0.0.0/8 -p tcp --dport ! 22 -m comment --comment "a b" -j ACCEPT\nCOMMIT\n';
+  const cmd = only(parseIptablesSave(text));
+  const rule = cmd.rule!;
+  const r = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
+
+  it('gives every node its range as plain data', () => {
+    assert.deepEqual(cmd.range, r(1, 0, 1, 81));
+    assert.deepEqual(cmd.flag.range, r(1, 0, 1, 2));
+    assert.deepEqual(cmd.chain!.range, r(1, 3, 1, 8));
+    assert.deepEqual(rule.range, r(1, 9, 1, 81));
+    const [source, protocol] = rule.options;
+    assert.deepEqual(source!.range, r(1, 9, 1, 24), 'from the ! before the flag');
+    assert.deepEqual(source!.negation, r(1, 9, 1, 10));
+    assert.equal(protocol!.negation, undefined);
+    const [tcp, comment] = rule.matches;
+    assert.deepEqual(tcp!.range, r(1, 32, 1, 44), 'an implicit match spans its options');
+    assert.deepEqual(tcp!.options[0]!.range, r(1, 32, 1, 44));
+    assert.deepEqual(tcp!.options[0]!.negation, r(1, 40, 1, 41), 'the old form: ! after the flag');
+    assert.deepEqual(comment!.range, r(1, 45, 1, 71));
+    assert.deepEqual(comment!.options[0]!.args[0]!.range, r(1, 66, 1, 71));
+    assert.equal(comment!.options[0]!.args[0]!.text, 'a b');
+    assert.deepEqual(rule.target!.range, r(1, 72, 1, 81));
+    assert.notEqual(cmd.range, cmd.range, 'a fresh object each time: callers may keep or change it');
+  });
+
+  it('shows only data to Object.keys, and ranges to JSON', () => {
+    assert.deepEqual(Object.keys(cmd.flag), ['text', 'quoted']);
+    assert.deepEqual(Object.keys(rule.options[0]!), ['flag', 'name', 'negated', 'args']);
+    const json = JSON.parse(JSON.stringify(cmd)) as Command;
+    assert.deepEqual(json.range, cmd.range);
+    assert.deepEqual(json.rule!.matches[1]!.options[0]!.args[0], { text: 'a b', quoted: true, range: r(1, 66, 1, 71) });
+    assert.deepEqual(json.rule!.options[0]!.negation, r(1, 9, 1, 10));
+    assert.equal('negation' in json.rule!.options[1]!, false);
+    const copy = { ...cmd.chain!, range: cmd.chain!.range };
+    assert.deepEqual([copy.text, copy.quoted, copy.range], ['INPUT', false, r(1, 3, 1, 8)]);
+  });
+
+  it('keeps optional properties absent when not written', () => {
+    assert.equal('index' in cmd, false);
+    assert.equal('counters' in rule, false);
+    const inserted = parseIptablesArgs('-I INPUT 3 -j DROP', { dialect: 'iptables' }).command!;
+    assert.equal(inserted.index!.text, '3');
+    assert.deepEqual(inserted.index!.range, r(0, 9, 0, 10));
+  });
+});

@@ -1,6 +1,10 @@
 /**
  * AST of iptables-save / ip6tables-save / iptables-restore input, and of the
  * ebtables-save and arptables-save dialects. Every node keeps its source range.
+ *
+ * The parser builds these as compact class instances (../iptables/nodes.ts): `range` and
+ * `negation` are getters computed from stored numbers, so they are not own properties —
+ * `{ ...node }` drops them (copy with `{ ...node, range: node.range }`); JSON keeps them.
  */
 import type { Diagnostic, Node, Range } from './common';
 

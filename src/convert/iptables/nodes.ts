@@ -2,24 +2,19 @@
  * The classes the parser builds the iptables AST from. A 50k-rule dump has over half a
  * million words: storing each range as three objects (Range and two Positions) made the
  * AST several times larger and garbage collection dominate the parse. Here a node keeps
- * its coordinates as numbers in private fields and builds `range` on demand.
+ * its coordinates as numbers (under symbol keys) and builds `range` on demand.
  *
  * What consumers see is still the data of `../ast/iptables.ts`: `range` (and `negation`)
- * are prototype getters that return fresh plain objects; `Object.keys`, `Object.entries`
- * and `assert.deepEqual` see only the node's data; `JSON.stringify` includes the ranges
- * (toJSON). Spreading a node (`{...word}`) drops its range: copy with `withRange` instead.
+ * are prototype getters that return fresh plain objects each time; `Object.keys`,
+ * `Object.entries`, `for...in` and JSON see only the node's data, and `JSON.stringify`
+ * includes the ranges (toJSON). Spreading a node drops its range: copy with
+ * `{ ...node, range: node.range }`.
  */
 import type { Range } from '../ast/common';
 import type { Command, CommandKind, Counters, MatchNode, OptionNode, Rule, TargetNode, Word } from '../ast/iptables';
 
 function makeRange(startLine: number, startChar: number, endLine: number, endChar: number): Range {
   return { start: { line: startLine, character: startChar }, end: { line: endLine, character: endChar } };
-}
-
-/** A plain-object copy of a node with its range (and negation) as own properties. */
-export function withRange<T extends { readonly range: Range }>(node: T): T {
-  const json = (node as { toJSON?: () => T }).toJSON;
-  return typeof json === 'function' ? json.call(node) : { ...node };
 }
 
 /** Anything with a start and an end (words, `!`, nodes): what spans are computed from. */

@@ -41,7 +41,7 @@ const PROGRAM = /^(?:sudo|(?:\S*\/)?(?:ip6?tables|ebtables|arptables)(?:-nft|-le
 /** Characters lexed at a time (rounded up to a line end). */
 const CHUNK_SIZE = 1 << 16;
 /** Longest token image (word and folded blanks) given one shared copy. */
-const MAX_INTERNED = 24;
+const MAX_INTERNED = 32;
 // tsx runs each module as CommonJS, where every use of an imported name is a getter call V8
 // does not inline: per-word code uses these module-level copies.
 const node = { Bang, ParsedCounters, ParsedWord };
