@@ -50,8 +50,10 @@ const optionNames = new Map<string, string>();
 function optionName(flag: string): string {
   let n = optionNames.get(flag);
   if (n === undefined) {
-    n = flag.replace(/^--?/, '');
-    if (optionNames.size < 10000) optionNames.set(flag, n);
+    // A fresh copy: a word of the text may be a slice that would keep the whole document alive in this cache.
+    const own = flag.split('').join('');
+    n = own.replace(/^--?/, '');
+    if (optionNames.size < 10000) optionNames.set(own, n);
   }
   return n;
 }
