@@ -50,18 +50,6 @@ export class NftTokens {
     return lo;
   }
 
-  /**
-   * The parser's ranges may end inside their last token (its lexer tracks start offsets only);
-   * this widens `range` to the end of the token holding its last character.
-   */
-  widen(range: Range): Range {
-    const end = this.lines.offset(range.end);
-    const i = this.indexAt(end) - 1;
-    const t = this.tokens[i];
-    if (!t || t.start + t.image.length <= end) return range;
-    return { start: range.start, end: this.lines.position(t.start + t.image.length) };
-  }
-
   /** Tokens from `start` up to the first `{`, newline, `;` or `}`: the header of a declaration or command. */
   header(start: Range['start']): Token[] {
     const out: Token[] = [];
@@ -102,7 +90,7 @@ function commandTokens(tokens: NftTokens, cmd: CommandStmt): { table?: Token; na
 
 function ruleText(tokens: NftTokens, rule: Rule): string {
   if (!rule.range) return 'rule';
-  const r = tokens.widen(rule.range);
+  const r = rule.range;
   return tokens.lines.text.slice(tokens.lines.offset(r.start), tokens.lines.offset(r.end));
 }
 
@@ -141,7 +129,7 @@ export function indexNft(file: NftFile, lines: LineIndex, tokens = new NftTokens
 
   const declare = (kind: NameKind, name: string, scope: string, tok: Token | undefined, declRange: Range | undefined, detail: string) => {
     if (!tok) return;
-    names.push({ kind, name, scope, range: nameRange(lines, tok), declaration: true, ...(declRange ? { declarationRange: tokens.widen(declRange) } : {}), detail });
+    names.push({ kind, name, scope, range: nameRange(lines, tok), declaration: true, ...(declRange ? { declarationRange: declRange } : {}), detail });
   };
   const refer = (kind: NameKind, name: string, scope: string, tok: Token | undefined) => {
     if (tok) names.push({ kind, name, scope, range: nameRange(lines, tok), declaration: false });
@@ -149,7 +137,6 @@ export function indexNft(file: NftFile, lines: LineIndex, tokens = new NftTokens
 
   const symbolFor = (kind: OutlineKind, name: string, detail: string, range: Range | undefined, tok: Token | undefined, children: OutlineSymbol[] = []): OutlineSymbol | undefined => {
     if (!range) return undefined;
-    range = tokens.widen(range);
     const selectionRange = tok ? nameRange(lines, tok) : { start: range.start, end: range.start };
     return { name, detail, kind, range, selectionRange, children };
   };
@@ -159,7 +146,7 @@ export function indexNft(file: NftFile, lines: LineIndex, tokens = new NftTokens
     for (const r of rules) {
       if (r.kind !== 'rule' || !r.range) continue;
       ruleCount++;
-      const range = tokens.widen(r.range);
+      const range = r.range;
       out.push({ name: shorten(ruleText(tokens, r), 90), detail: '', kind: 'rule', range, selectionRange: range, children: [] });
     }
     return out;
@@ -251,7 +238,7 @@ export function indexNft(file: NftFile, lines: LineIndex, tokens = new NftTokens
         break;
       }
       case 'command': {
-        const cmd = { ...item, range: item.range && tokens.widen(item.range) };
+        const cmd = item;
         if (!cmd.range) break;
         const { table: tableTok, name: nameTok } = commandTokens(tokens, cmd);
         if (cmd.table === undefined) break;
