@@ -20,6 +20,36 @@ function diag(range: Range, code: IpsetCode, message: string, severity: Diagnost
   return { range, severity, code, message };
 }
 
+const CREATE_NUMERIC = new Set(['hashsize', 'maxelem', 'bucketsize', 'timeout', 'size', 'netmask']);
+const ENTRY_NUMERIC = new Set(['timeout', 'packets', 'bytes', 'skbqueue']);
+
+/** The options after a command's fixed words (from the fourth word on), checked against `known`. */
+function readOptions(words: readonly Word[], known: ReadonlyMap<string, { value: boolean }>, what: string, numeric: ReadonlySet<string>, diagnostics: Diagnostic[]): IpsetOption[] {
+  const options: IpsetOption[] = [];
+  for (let i = 3; i < words.length; i++) {
+    const w = words[i]!;
+    const o = known.get(w.text);
+    if (!o) {
+      diagnostics.push(diag(w.range, 'ipset-unknown-option', `'${w.text}' is not an option of ${what}`));
+      continue;
+    }
+    if (!o.value) {
+      options.push({ name: w, range: w.range });
+      continue;
+    }
+    const v = words[i + 1];
+    if (!v) {
+      diagnostics.push(diag(w.range, 'ipset-missing-argument', `${w.text} needs a value`));
+      options.push({ name: w, range: w.range });
+      continue;
+    }
+    i++;
+    if (numeric.has(w.text) && !/^\d+$/.test(v.text)) diagnostics.push(diag(v.range, 'ipset-invalid-value', `${w.text} must be a number, not '${v.text}'`));
+    options.push({ name: w, value: v, range: { start: w.range.start, end: v.range.end } });
+  }
+  return options;
+}
+
 const KEYWORDS: Record<string, IpsetCommand['kind']> = {};
 for (const [kind, words] of [
   ['create', 'create n -N --create'],
@@ -152,31 +182,12 @@ export function parseIpset(text: string): IpsetFile {
         }
         const spec = ipsetType(type.text);
         if (!spec) diagnostics.push(diag(type.range, 'ipset-unknown-type', `unknown set type '${type.text}'`));
-        const options: IpsetOption[] = [];
+        const options = readOptions(words, CREATE_OPTIONS, 'create', CREATE_NUMERIC, diagnostics);
         let family: 'inet' | 'inet6' | undefined;
-        for (let i = 3; i < words.length; i++) {
-          const w = words[i]!;
-          const o = CREATE_OPTIONS.get(w.text);
-          if (!o) {
-            diagnostics.push(diag(w.range, 'ipset-unknown-option', `'${w.text}' is not an option of create`));
-            continue;
-          }
-          if (o.value) {
-            const v = words[i + 1];
-            if (!v) {
-              diagnostics.push(diag(w.range, 'ipset-missing-argument', `${w.text} needs a value`));
-              options.push({ name: w, range: w.range });
-              continue;
-            }
-            i++;
-            options.push({ name: w, value: v, range: { start: w.range.start, end: v.range.end } });
-            if (w.text === 'family') {
-              if (v.text === 'inet' || v.text === 'inet6') family = v.text;
-              else diagnostics.push(diag(v.range, 'ipset-invalid-value', `family must be inet or inet6, not '${v.text}'`));
-            } else if (['hashsize', 'maxelem', 'bucketsize', 'timeout', 'size', 'netmask'].includes(w.text) && !/^\d+$/.test(v.text)) {
-              diagnostics.push(diag(v.range, 'ipset-invalid-value', `${w.text} must be a number, not '${v.text}'`));
-            }
-          } else options.push({ name: w, range: w.range });
+        const familyValue = options.find((o) => o.name.text === 'family')?.value;
+        if (familyValue) {
+          if (familyValue.text === 'inet' || familyValue.text === 'inet6') family = familyValue.text;
+          else diagnostics.push(diag(familyValue.range, 'ipset-invalid-value', `family must be inet or inet6, not '${familyValue.text}'`));
         }
         const create: Mutable<IpsetCreate> = { kind: 'create', keyword, exist, text: lineText, name, type, dimensions: spec ? spec.dimensions : [], options, range: lineRange };
         if (spec) create.method = spec.method;
@@ -201,26 +212,7 @@ export function parseIpset(text: string): IpsetFile {
           const element: IpsetElement = { text: elementWord.text, parts: partsOf(elementWord, set?.dimensions.length ? set.dimensions : undefined), range: elementWord.range };
           cmd.element = element;
         }
-        const options: IpsetOption[] = [];
-        for (let i = 3; i < words.length; i++) {
-          const w = words[i]!;
-          const o = ENTRY_OPTIONS.get(w.text);
-          if (!o) {
-            diagnostics.push(diag(w.range, 'ipset-unknown-option', `'${w.text}' is not an option of ${kind}`));
-            continue;
-          }
-          if (o.value) {
-            const v = words[i + 1];
-            if (!v) {
-              diagnostics.push(diag(w.range, 'ipset-missing-argument', `${w.text} needs a value`));
-              options.push({ name: w, range: w.range });
-              continue;
-            }
-            i++;
-            if (['timeout', 'packets', 'bytes', 'skbqueue'].includes(w.text) && !/^\d+$/.test(v.text)) diagnostics.push(diag(v.range, 'ipset-invalid-value', `${w.text} must be a number, not '${v.text}'`));
-            options.push({ name: w, value: v, range: { start: w.range.start, end: v.range.end } });
-          } else options.push({ name: w, range: w.range });
-        }
+        const options = readOptions(words, ENTRY_OPTIONS, kind, ENTRY_NUMERIC, diagnostics);
         cmd.options = options;
         commands.push(cmd);
         return;
