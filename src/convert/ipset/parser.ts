@@ -23,8 +23,18 @@ function diag(range: Range, code: IpsetCode, message: string, severity: Diagnost
 const CREATE_NUMERIC = new Set(['hashsize', 'maxelem', 'bucketsize', 'timeout', 'size', 'netmask']);
 const ENTRY_NUMERIC = new Set(['timeout', 'packets', 'bytes', 'skbqueue']);
 
-/** The options after a command's fixed words (from the fourth word on), checked against `known`. */
-function readOptions(words: readonly Word[], known: ReadonlyMap<string, { value: boolean }>, what: string, numeric: ReadonlySet<string>, diagnostics: Diagnostic[]): IpsetOption[] {
+/**
+ * The options after a command's fixed words (from the fourth word on), checked against `known`;
+ * `check` sees each option with a value, in source order.
+ */
+function readOptions(
+  words: readonly Word[],
+  known: ReadonlyMap<string, { value: boolean }>,
+  what: string,
+  numeric: ReadonlySet<string>,
+  diagnostics: Diagnostic[],
+  check?: (name: Word, value: Word) => void,
+): IpsetOption[] {
   const options: IpsetOption[] = [];
   for (let i = 3; i < words.length; i++) {
     const w = words[i]!;
@@ -44,6 +54,7 @@ function readOptions(words: readonly Word[], known: ReadonlyMap<string, { value:
       continue;
     }
     i++;
+    check?.(w, v);
     if (numeric.has(w.text) && !/^\d+$/.test(v.text)) diagnostics.push(diag(v.range, 'ipset-invalid-value', `${w.text} must be a number, not '${v.text}'`));
     options.push({ name: w, value: v, range: { start: w.range.start, end: v.range.end } });
   }
@@ -182,13 +193,12 @@ export function parseIpset(text: string): IpsetFile {
         }
         const spec = ipsetType(type.text);
         if (!spec) diagnostics.push(diag(type.range, 'ipset-unknown-type', `unknown set type '${type.text}'`));
-        const options = readOptions(words, CREATE_OPTIONS, 'create', CREATE_NUMERIC, diagnostics);
         let family: 'inet' | 'inet6' | undefined;
-        const familyValue = options.find((o) => o.name.text === 'family')?.value;
-        if (familyValue) {
-          if (familyValue.text === 'inet' || familyValue.text === 'inet6') family = familyValue.text;
-          else diagnostics.push(diag(familyValue.range, 'ipset-invalid-value', `family must be inet or inet6, not '${familyValue.text}'`));
-        }
+        const options = readOptions(words, CREATE_OPTIONS, 'create', CREATE_NUMERIC, diagnostics, (w, v) => {
+          if (w.text !== 'family') return;
+          if (v.text === 'inet' || v.text === 'inet6') family = v.text;
+          else diagnostics.push(diag(v.range, 'ipset-invalid-value', `family must be inet or inet6, not '${v.text}'`));
+        });
         const create: Mutable<IpsetCreate> = { kind: 'create', keyword, exist, text: lineText, name, type, dimensions: spec ? spec.dimensions : [], options, range: lineRange };
         if (spec) create.method = spec.method;
         if (family) create.family = family;
