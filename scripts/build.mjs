@@ -21,9 +21,25 @@ const common = {
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
 };
 
+// The CLI loads a command's module only when it runs (src/cli/commands.ts imports each with
+// `import()`): each becomes its own bundle, dist/cli-NAME.js, so `nflens X` compiles only X's code.
+const commandsSource = readFileSync(new URL('../src/cli/commands.ts', import.meta.url), 'utf8');
+const commandModules = [...commandsSource.matchAll(/import\('\.\/([\w-]+)'\)/g)].map((m) => m[1]);
+const commandModulesApart = {
+  name: 'command-modules-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/[\w-]+$/ }, (args) => {
+      const name = args.path.slice(2);
+      if (args.kind !== 'dynamic-import' || !args.importer.endsWith('commands.ts') || !commandModules.includes(name)) return undefined;
+      return { path: `./cli-${name}.js`, external: true };
+    });
+  },
+};
+
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [commandModulesApart], supported: { 'dynamic-import': false } },
+  ...commandModules.map((name) => ({ ...common, entryPoints: [`src/cli/${name}.ts`], outfile: `dist/cli-${name}.js` })),
   { ...common, entryPoints: ['src/language/analysis-worker.ts'], outfile: 'dist/language-worker.js' },
   { ...common, entryPoints: ['src/views/conversion/verify-worker.ts'], outfile: 'dist/verify-worker.js' },
 ];

@@ -17,7 +17,14 @@ export const EXIT = {
   internal: 3,
 } as const;
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Also recognises the UsageError of another bundle (each command module is bundled on its own). */
+export function isUsageError(e: unknown): e is UsageError {
+  return e instanceof Error && e.name === 'UsageError';
+}
 
 /** `file:line:col: severity: message [code]` with 1-based line and column. */
 export function formatDiagnostic(file: string, d: Diagnostic): string {

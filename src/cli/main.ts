@@ -1,10 +1,11 @@
-import { EXIT, UsageError, type CliIO } from './io';
-import { commands } from './commands';
+import { EXIT, isUsageError, type CliIO } from './io';
+import { allCommands, findCommand } from './commands';
 
 declare const NFLENS_VERSION: string | undefined;
 const version = typeof NFLENS_VERSION === 'string' ? NFLENS_VERSION : '0.1.0';
 
-export function usage(): string {
+export async function usage(): Promise<string> {
+  const commands = await allCommands();
   const lines = [
     'Usage: nflens <command> [options] [args]',
     '',
@@ -32,14 +33,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     if (first === 'help' && rest[0]) return runCli([rest[0], '--help'], io);
-    io.stdout.write(usage());
+    io.stdout.write(await usage());
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
   if (first === '-V' || first === '--version') {
     io.stdout.write(`nflens ${version}\n`);
     return EXIT.ok;
   }
-  const cmd = commands.find((c) => c.name === first || c.aliases?.includes(first));
+  const cmd = await findCommand(first);
   if (!cmd) {
     io.stderr.write(`nflens: unknown command '${first}'\nRun 'nflens --help' for the list of commands.\n`);
     return EXIT.usage;
@@ -51,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   try {
     return await cmd.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (isUsageError(err)) {
       io.stderr.write(`nflens ${cmd.name}: ${err.message}\nRun 'nflens ${cmd.name} --help' for usage.\n`);
       return EXIT.usage;
     }

@@ -6,7 +6,8 @@
 import type { ILexingError, IToken } from 'chevrotain';
 import type { Diagnostic, Range } from '../ast/common';
 import type { ChainDecl, Command, Comment, Counters, Dialect, IptablesFile, TableBlock, Word } from '../ast/iptables';
-import { argsLexer, BrokenQuote, Bang as BangToken, ChainHeader, Commit, CommentLine, TableHeader, Counters as CountersToken, fileLexer, Newline, tokenLength, unquoteFileWord, unquoteShellWord } from './lexer';
+import type * as ChevrotainLexer from './lexer';
+import { tokenLength, unquoteFileWord, unquoteShellWord } from './quoting';
 import { Bang, located, ParsedCounters, ParsedWord, type Located } from './nodes';
 import { CommandBuilder, diag, isBang, type Tok } from './rule-builder';
 import { ScannedLine, TokenKind } from './scanner';
@@ -33,6 +34,16 @@ interface MutableTable {
 
 function locatedOf(r: Range): Located {
   return located(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+let lexerModule: typeof ChevrotainLexer | undefined;
+/**
+ * The Chevrotain lexers, loaded on first use: lines of printable ASCII never need them, and
+ * building them costs a command-line run tens of milliseconds.
+ */
+function chevrotain(): typeof ChevrotainLexer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (lexerModule ??= require('./lexer') as typeof ChevrotainLexer);
 }
 
 const COUNTERS = /^\[(\d+):(\d+)\]$/;
@@ -217,21 +228,21 @@ class LineReader {
 const SHELL_QUOTES = /["'\\]/;
 
 /** Kind of a Chevrotain token (file or shell lexer) in the scanner's terms. */
-function kindOf(t: IToken, fileQuoting: boolean): TokenKind {
+function kindOf(t: IToken, fileQuoting: boolean, lexer: typeof ChevrotainLexer): TokenKind {
   switch (t.tokenType) {
-    case BangToken:
+    case lexer.Bang:
       return BANG;
-    case CountersToken:
+    case lexer.Counters:
       return COUNTERS_KIND;
-    case BrokenQuote:
+    case lexer.BrokenQuote:
       return BROKEN_QUOTE;
-    case TableHeader:
+    case lexer.TableHeader:
       return TokenKind.TableHeader;
-    case ChainHeader:
+    case lexer.ChainHeader:
       return TokenKind.ChainHeader;
-    case Commit:
+    case lexer.Commit:
       return TokenKind.Commit;
-    case CommentLine:
+    case lexer.CommentLine:
       return TokenKind.Comment;
     default:
       return (fileQuoting ? t.image.indexOf('"') >= 0 : SHELL_QUOTES.test(t.image)) ? QUOTED_WORD : WORD;
@@ -349,6 +360,7 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
   /** Lexes text[from, to) (whole lines, the first one numbered `firstLine`) with Chevrotain. */
   const lexed = new ScannedLine();
   const lexLines = (from: number, to: number, firstLine: number) => {
+    const lexer = chevrotain();
     let lineNo = firstLine;
     let base = from;
     lexed.count = 0;
@@ -362,7 +374,7 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
       }
       let result;
       try {
-        result = fileLexer.tokenize(text.slice(base, chunkEnd));
+        result = lexer.fileLexer.tokenize(text.slice(base, chunkEnd));
       } catch (e) {
         diagnostics.push(diag(rangeAt(index.position(base)), 'unexpected-character', `could not tokenise the text: ${String(e)}`));
         return;
@@ -370,12 +382,12 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
       lexErrors(text, base, result.errors, index, diagnostics);
       for (const t of result.tokens) {
         const start = base + t.startOffset;
-        if (t.tokenType === Newline) {
+        if (t.tokenType === lexer.Newline) {
           lexed.end = start;
           line(lexed);
           lexed.count = 0;
           reader.moveTo(++lineNo, start + t.image.length);
-        } else lexed.add(kindOf(t, true), start, start + tokenLength(t.image));
+        } else lexed.add(kindOf(t, true, lexer), start, start + tokenLength(t.image));
       }
       base = chunkEnd;
     }
@@ -431,9 +443,10 @@ export interface ArgsParseResult {
  */
 export function parseIptablesArgs(args: string, opts: { readonly dialect: Dialect }): ArgsParseResult {
   const diagnostics: Diagnostic[] = [];
+  const lexer = chevrotain();
   let lexed;
   try {
-    lexed = argsLexer.tokenize(args);
+    lexed = lexer.argsLexer.tokenize(args);
   } catch (e) {
     diagnostics.push(diag({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'unexpected-character', `could not tokenise the arguments: ${String(e)}`));
     return { table: 'filter', diagnostics };
@@ -444,11 +457,11 @@ export function parseIptablesArgs(args: string, opts: { readonly dialect: Dialec
   const r = new LineReader(args, unquoteShellWord, diagnostics);
   let line = 0;
   for (const t of lexed.tokens) {
-    if (t.tokenType === Newline) {
+    if (t.tokenType === lexer.Newline) {
       r.moveTo(++line, t.startOffset + t.image.length);
       continue;
     }
-    toks.push(r.tok(kindOf(t, false), t.startOffset, t.startOffset + tokenLength(t.image)));
+    toks.push(r.tok(kindOf(t, false, lexer), t.startOffset, t.startOffset + tokenLength(t.image)));
   }
   // A pasted command line may still start with the program (`sudo iptables-nft -t nat -A ...`).
   while (toks.length > 0 && !isBang(toks[0]) && !(toks[0] as Word).quoted && PROGRAM.test((toks[0] as Word).text)) toks.shift();
