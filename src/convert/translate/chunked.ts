@@ -23,43 +23,47 @@ interface Chunk {
 }
 
 function* chunksOf(text: string): Generator<Chunk> {
-  const lines = text.split('\n');
-  let header: string[] = [];
-  let body: string[] = [];
+  // Each chunk's body is one slice of the text (no array of every line of a huge dump).
+  let header = '';
+  let bodyFrom = -1;
   let bodyStart = 0;
   let rules = 0;
   let inTable = false;
   let continuing = false;
-  const emit = (closeTable: boolean): Chunk => {
-    const pre = continuing ? header : [];
-    const post = closeTable ? ['COMMIT'] : [];
-    const c = { text: [...pre, ...body, ...post].join('\n'), synthetic: pre.length, firstLine: bodyStart };
-    return c;
+  const emit = (to: number, closeTable: boolean): Chunk => {
+    const body = text.slice(bodyFrom, to);
+    return { text: (continuing ? header + '\n' : '') + body + (closeTable ? '\nCOMMIT' : ''), synthetic: continuing ? 1 : 0, firstLine: bodyStart };
   };
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (body.length === 0) bodyStart = i;
-    body.push(l);
-    if (l.startsWith('*')) {
+  let i = 0;
+  for (let at = 0; at <= text.length; i++) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    if (bodyFrom < 0) {
+      bodyFrom = at;
+      bodyStart = i;
+    }
+    const c = text.charCodeAt(at);
+    if (c === 42 /* * */) {
       inTable = true;
       continuing = false;
-      header = [l];
+      header = text.slice(at, end);
       rules = 0;
-    } else if (l.startsWith('COMMIT')) {
+    } else if (c === 67 /* C */ && text.startsWith('COMMIT', at)) {
       inTable = false;
-      yield emit(false);
-      body = [];
+      yield emit(end, false);
+      bodyFrom = -1;
       continuing = false;
-    } else if (l.startsWith('-') || l.startsWith('[')) {
+    } else if (c === 45 /* - */ || c === 91 /* [ */) {
       rules++;
       if (rules % CHUNK_RULES === 0 && inTable) {
-        yield emit(true);
-        body = [];
+        yield emit(end, true);
+        bodyFrom = -1;
         continuing = true;
       }
     }
+    at = end + 1;
   }
-  if (body.length) yield emit(false);
+  if (bodyFrom >= 0) yield emit(text.length, false);
 }
 
 function shift(r: Range, by: number): Range {

@@ -275,6 +275,7 @@ export class Converter {
       } else if (policy === 'DROP' || policy === 'RETURN' || policy === 'ACCEPT') {
         // ebtables user chains have a policy: it becomes the chain's last rule
         (c as Chain & { endPolicy?: string }).endPolicy = policy;
+        this.endPolicies = true;
       }
       c.origin = decl.range;
     }
@@ -326,7 +327,13 @@ export class Converter {
     });
   }
 
+  /** Whether some chain got an ebtables policy that finishPolicies has not turned into a rule yet. */
+  private endPolicies = false;
+
   private finishPolicies(tb: TableBuilder, st: FileState): void {
+    // Skips the walk over every chain for each chunk of a large dump (iptables chains have no end policy).
+    if (!this.endPolicies) return;
+    this.endPolicies = false;
     for (const name of tb.chains) {
       const c = tb.chain(name) as Chain & { endPolicy?: string };
       if (!c.endPolicy) continue;
