@@ -7,8 +7,9 @@ import type { Range } from '../../convert/ast/common';
 import type { FileDiagnostic } from '../../convert/translate/convert';
 import { diagnosticDocPath } from '../../language/diagnostic-links';
 import {
-  ConversionPipeline, DEFAULT_VIEW_OPTIONS, chainDeclarations, isConversionDiagnostic, describeCounts, siblingIpsetNames, sourceKindOf, viewOptionsFrom, type ViewOptions,
+  ConversionPipeline, DEFAULT_VIEW_OPTIONS, chainDeclarations, isConversionDiagnostic, describeCounts, lineChange, siblingIpsetNames, sourceKindOf, viewOptionsFrom, type ViewOptions,
 } from './model';
+import { benchTrace } from './trace';
 import { ConversionSession, OUTPUT_SCHEME, sessionIdOf, type RuleLines } from './session';
 
 const OPTIONS_KEY = 'netfilterLens.convert.options';
@@ -32,15 +33,13 @@ export function diagnosticDocUri(extensionUri: vscode.Uri, code: string): vscode
   return vscode.Uri.joinPath(extensionUri, path!).with({ fragment: anchor ?? '' });
 }
 
-/** Under the benchmark (NFLENS_BENCH=1) each step's time goes to the console the harness prints. */
-const TRACE = process.env.NFLENS_BENCH === '1';
 
 function timed<T>(log: vscode.LogOutputChannel | undefined, label: string, fn: () => T): T {
   const t0 = performance.now();
   const v = fn();
   const msg = `conversion view: ${label} ${(performance.now() - t0).toFixed(0)} ms`;
   log?.trace(msg);
-  if (TRACE) console.log(`[bench-trace] ${msg}`);
+  benchTrace(msg);
   return v;
 }
 
@@ -96,6 +95,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       this.diagnostics, this.outputChanged, this.lensesChanged, this.converted, this.highlight,
       ...Object.values(this.problemDecorations),
       vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.scheme === OUTPUT_SCHEME) benchTrace(`conversion view: output document changed (${e.contentChanges.length} changes)`);
         if (e.contentChanges.length) this.inputChanged(e.document.uri, e.contentChanges);
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.documentClosed(doc)),
@@ -169,29 +169,35 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       this.sessions.set(session.id, session);
     }
     await this.refresh(session);
-    let doc = await vscode.workspace.openTextDocument(session.outputUri);
-    doc = await this.current(doc, session);
+    benchTrace('conversion view: refreshed');
+    const doc = await vscode.workspace.openTextDocument(session.outputUri);
+    benchTrace('conversion view: output document open');
+    // What the document holds now, so the next update sends only what changes.
+    if (await this.current(doc, session)) this.shownOutput.set(doc, { version: doc.version, text: session.output });
+    benchTrace('conversion view: output document current');
     if (doc.languageId !== 'nft') await vscode.languages.setTextDocumentLanguage(doc, 'nft');
+    benchTrace('conversion view: language set');
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
-    this.decorateVisible();
+    benchTrace('conversion view: output shown');
+    // Decorations follow the text; the output does not wait for them.
+    setTimeout(() => this.decorateVisible(), 0);
     return session;
   }
 
   /** The output document once VS Code has fetched the session's latest output (an open document updates asynchronously). */
-  private async current(doc: vscode.TextDocument, session: ConversionSession, timeoutMs = 5000): Promise<vscode.TextDocument> {
-    if (doc.getText() === session.output) return doc;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => done(), timeoutMs);
+  private async current(doc: vscode.TextDocument, session: ConversionSession, timeoutMs = 5000): Promise<boolean> {
+    if (doc.getText() === session.output) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
       const sub = vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.toString() === session.outputUri.toString() && e.document.getText() === session.output) done();
+        if (e.document.uri.toString() === session.outputUri.toString() && e.document.getText() === session.output) done(true);
       });
-      function done() {
+      function done(matched: boolean) {
         clearTimeout(timer);
         sub.dispose();
-        resolve();
+        resolve(matched);
       }
     });
-    return doc;
   }
 
   /** `NAME.ipset-save` / `NAME.ipset` beside a source dump (as `nflens convert` finds them), when the source has none among its inputs. */
@@ -257,13 +263,62 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       return;
     }
     if (!this.sessions.has(session.id)) return;
-    timed(this.log, 'diagnostics', () => this.publishDiagnostics(session));
     this.keepScrollPosition(session);
-    this.outputChanged.fire(session.outputUri);
+    // The output first: the problems of a big dump take a moment to publish.
+    const pushed = this.pushOutput(session);
+    timed(this.log, 'diagnostics', () => this.publishDiagnostics(session));
+    await pushed;
     this.lensesChanged.fire();
     timed(this.log, 'summary', () => this.converted.fire(session));
     // The output document changes after VS Code asks for the new content; decorate after that.
     setTimeout(() => this.decorateVisible(), 0);
+  }
+
+  /** What each open output document holds, as far as we put it there (by document version). */
+  private readonly shownOutput = new WeakMap<vscode.TextDocument, { version: number; text: string }>();
+  /** Output updates in flight, per session: they are applied in order. */
+  private readonly pushes = new Map<string, Promise<void>>();
+
+  /**
+   * Brings the open output document up to the session's output. An open document gets only
+   * the lines that changed, as an edit: handing VS Code the whole new text (the content
+   * provider's way) moves megabytes through the workbench for a one-rule change.
+   */
+  private pushOutput(session: ConversionSession): Promise<void> {
+    const next = (this.pushes.get(session.id) ?? Promise.resolve()).then(async () => {
+      const key = session.outputUri.toString();
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      const output = session.output;
+      if (!doc) {
+        // Not open: VS Code asks the content provider when it opens it. Tell it anyway, in
+        // case it holds a model the extension host has not heard of yet.
+        this.outputChanged.fire(session.outputUri);
+        return;
+      }
+      const known = this.shownOutput.get(doc);
+      const before = known && known.version === doc.version ? known.text : doc.getText();
+      const change = lineChange(before, output);
+      if (!change) {
+        this.shownOutput.set(doc, { version: doc.version, text: output });
+        return;
+      }
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(change.start), doc.positionAt(change.end)), change.text);
+      const versionBefore = doc.version;
+      let applied = false;
+      try {
+        applied = await vscode.workspace.applyEdit(edit);
+      } catch (e) {
+        this.log?.warn(`conversion view: the output edit was refused (${e instanceof Error ? e.message : String(e)}); sending the whole output`);
+      }
+      benchTrace(`conversion view: output ${applied ? 'edited' : 'replaced'} (${change.end - change.start} → ${change.text.length} characters)`);
+      if (!applied) this.outputChanged.fire(session.outputUri);
+      // Remembered only once the document has taken the edit; otherwise the next update reads it.
+      else if (doc.version === versionBefore + 1) this.shownOutput.set(doc, { version: doc.version, text: output });
+    });
+    const settled = next.catch((e) => this.log?.error(`conversion view: output update failed: ${e instanceof Error ? e.message : String(e)}`));
+    this.pushes.set(session.id, settled);
+    return settled;
   }
 
   /** Puts the output editors back at the line they showed once the new content is in. */
@@ -291,11 +346,12 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
 
   private inputChanged(uri: vscode.Uri, changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
     if (uri.scheme === OUTPUT_SCHEME) return;
+    benchTrace('conversion view: input changed');
     for (const s of this.sessions.values()) {
       if (!s.involves(uri)) continue;
       s.noteChange(uri, changes);
       clearTimeout(this.timers.get(s.id));
-      const configured = vscode.workspace.getConfiguration('netfilterLens.convert').get<number>('debounceMs', 150);
+      const configured = vscode.workspace.getConfiguration('netfilterLens.convert').get<number>('debounceMs', 50);
       // A slow (full) conversion waits longer, so typing does not queue conversions.
       const wait = s.pending === 'full' ? Math.max(configured, Math.min(2000, s.lastFullCost)) : configured;
       this.timers.set(s.id, setTimeout(() => void this.refresh(s), wait));
@@ -324,7 +380,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    if (TRACE) console.log(`[bench-trace] conversion view: content requested`);
+    benchTrace('conversion view: content requested');
     return this.sessionOfOutput(uri)?.output ?? '# This conversion is closed: run "Netfilter Lens: Convert to nftables" again.\n';
   }
 
@@ -528,8 +584,9 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     const session = this.sessionFor(document.uri);
     if (!session?.index || sourceKindOf(document.languageId, '') === 'ipset') return [];
     const key = document.uri.toString();
-    let perSource = this.lensCache.get(session.index);
-    if (!perSource) this.lensCache.set(session.index, (perSource = new Map()));
+    // Kept per counts: after a rule edit that changed no outcome the earlier lenses still hold.
+    let perSource = this.lensCache.get(session.index.countsKey);
+    if (!perSource) this.lensCache.set(session.index.countsKey, (perSource = new Map()));
     const cached = perSource.get(key);
     if (cached) return cached;
     const lenses = this.computeLenses(session, key);

@@ -13,10 +13,15 @@ function asUri(v: unknown): vscode.Uri | undefined {
   return v instanceof vscode.Uri ? v : undefined;
 }
 
+/** What a document holds, told from its language or its first lines (a dump may be megabytes). */
+function kindOf(doc: vscode.TextDocument) {
+  return sourceKindOf(doc.languageId, doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 100), 0)));
+}
+
 async function isConvertible(uri: vscode.Uri): Promise<boolean> {
   try {
     const doc = await vscode.workspace.openTextDocument(uri);
-    return sourceKindOf(doc.languageId, doc.getText()) !== undefined;
+    return kindOf(doc) !== undefined;
   } catch {
     return false;
   }
@@ -56,12 +61,12 @@ export function registerConversionView(context: vscode.ExtensionContext, log?: v
       return undefined;
     }
     const docs = await Promise.all(usable.map((u) => vscode.workspace.openTextDocument(u)));
-    if (!docs.some((d) => sourceKindOf(d.languageId, d.getText()) === 'iptables')) {
+    if (!docs.some((d) => kindOf(d) === 'iptables')) {
       void vscode.window.showWarningMessage('Netfilter Lens: an ipset dump alone has nothing to convert; select it together with the iptables-save dump.');
       return undefined;
     }
     // Dumps first, so the output is named after the first dump.
-    const ordered = usable.map((uri, i) => ({ uri, rank: sourceKindOf(docs[i]!.languageId, docs[i]!.getText()) === 'iptables' ? 0 : 1 }))
+    const ordered = usable.map((uri, i) => ({ uri, rank: kindOf(docs[i]!) === 'iptables' ? 0 : 1 }))
       .sort((a, b) => a.rank - b.rank)
       .map((x) => x.uri);
     const session = await controller.open(ordered);

@@ -275,14 +275,57 @@ function groupByCode(diags: readonly FileDiagnostic[], severity: FileDiagnostic[
  */
 export class ConversionIndex {
   private readonly bySource = new Map<string, RuleOutcome[]>();
-  private readonly byOutput: SourceMapEntry[];
+  private readonly byOutput!: SourceMapEntry[];
   /** Output ranges per source line of each input (several when a rule became several nft rules). */
   private readonly parts = new Map<string, Map<number, Range[]>>();
   private readonly chainIndex = new Map<string, ChainCounts>();
   private readonly firstOutput = new Map<string, RuleOutcome>();
   readonly summary: Summary;
+  /** Whether this index was copied from the previous one with one rule replaced (not rebuilt). */
+  readonly derived: boolean = false;
+  /** The same object for indexes with the same counts per chain (what is shown per chain can be reused). */
+  readonly countsKey: object = {};
 
-  constructor(readonly result: ViewResult) {
+  /**
+   * The index of `next`, a result that differs from this one's in a single rule that kept its
+   * source and output lines (what a rule splice usually gives): the lookups are copied with
+   * that rule replaced instead of rebuilt. Any other result is indexed from scratch.
+   */
+  derive(next: ViewResult): ConversionIndex {
+    const a = this.result.rules;
+    const b = next.rules;
+    if (a.length !== b.length) return new ConversionIndex(next);
+    let changed = -1;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] === b[i]) continue;
+      if (changed >= 0) return new ConversionIndex(next);
+      changed = i;
+    }
+    if (changed < 0) return new ConversionIndex(next);
+    const old = a[changed]!;
+    const neu = b[changed]!;
+    const sameLines = (x?: Range, y?: Range) => (x === undefined ? y === undefined : y !== undefined && x.start.line === y.start.line && x.end.line === y.end.line);
+    if (old.file !== neu.file || old.table !== neu.table || old.chain !== neu.chain || !sameLines(old.source, neu.source) || !sameLines(old.output, neu.output)) return new ConversionIndex(next);
+    return new ConversionIndex(next, { from: this, old, neu });
+  }
+
+  constructor(readonly result: ViewResult, base?: { from: ConversionIndex; old: RuleOutcome; neu: RuleOutcome }) {
+    if (base) {
+      const map = result.sourceMap;
+      let inOrder = true;
+      for (let i = 1; i < map.length && inOrder; i++) if (map[i - 1]!.output.start.line > map[i]!.output.start.line) inOrder = false;
+      this.byOutput = inOrder ? map : map.slice().sort((a, b) => a.output.start.line - b.output.start.line);
+      if (this.patch(base.from, base.old, base.neu)) {
+        this.summary = this.patchSummary(base.from, base.old, base.neu);
+        this.derived = true;
+        if (base.old.outcome === base.neu.outcome) this.countsKey = base.from.countsKey;
+        return;
+      }
+      this.bySource.clear();
+      this.parts.clear();
+      this.chainIndex.clear();
+      this.firstOutput.clear();
+    }
     let lastFile: string | undefined;
     let list: RuleOutcome[] = [];
     let sorted = true;
@@ -298,10 +341,12 @@ export class ConversionIndex {
       list.push(r);
     }
     if (!sorted) for (const l of this.bySource.values()) l.sort((a, b) => a.source.start.line - b.source.start.line);
-    const map = result.sourceMap;
-    let inOrder = true;
-    for (let i = 1; i < map.length && inOrder; i++) if (map[i - 1]!.output.start.line > map[i]!.output.start.line) inOrder = false;
-    this.byOutput = inOrder ? map : map.slice().sort((a, b) => a.output.start.line - b.output.start.line);
+    if (!base) {
+      const map = result.sourceMap;
+      let inOrder = true;
+      for (let i = 1; i < map.length && inOrder; i++) if (map[i - 1]!.output.start.line > map[i]!.output.start.line) inOrder = false;
+      this.byOutput = inOrder ? map : map.slice().sort((a, b) => a.output.start.line - b.output.start.line);
+    }
     let lastParts: Map<number, Range[]> | undefined;
     lastFile = undefined;
     for (const e of result.sourceMap) {
@@ -316,6 +361,73 @@ export class ConversionIndex {
       else lastParts.set(e.source.start.line, [e.output]);
     }
     this.summary = this.summarize();
+  }
+
+  /** Copies `from`'s lookups with rule `old` replaced by `neu`; false when `old` is not where it should be. */
+  private patch(from: ConversionIndex, old: RuleOutcome, neu: RuleOutcome): boolean {
+    const k = neu.file ?? '';
+    const list = from.bySource.get(k);
+    const at = list ? floorIndex(list, (r) => r.source.start.line, old.source.start.line) : -1;
+    if (!list || list[at] !== old) return false;
+    for (const [file, rules] of from.bySource) this.bySource.set(file, rules);
+    const copy = list.slice();
+    copy[at] = neu;
+    this.bySource.set(k, copy);
+    for (const [file, lines] of from.parts) this.parts.set(file, lines);
+    const parts = new Map(from.parts.get(k) ?? []);
+    const line = neu.source.start.line;
+    const mine: Range[] = [];
+    if (neu.output) {
+      // The rule's entries sit among those that start inside its output lines.
+      const first = neu.output.start.line;
+      const i = floorIndex(this.byOutput, (e) => e.output.start.line, neu.output.end.line);
+      for (let j = i; j >= 0 && this.byOutput[j]!.output.start.line >= first; j--) {
+        const e = this.byOutput[j]!;
+        if ((e.file ?? '') === k && e.source.start.line === line) mine.unshift(e.output);
+      }
+    }
+    if (mine.length) parts.set(line, mine);
+    else parts.delete(line);
+    this.parts.set(k, parts);
+    const chain = chainKey(neu.file, neu.table, neu.chain);
+    for (const [key, c] of from.chainIndex) this.chainIndex.set(key, c);
+    for (const [key, r] of from.firstOutput) this.firstOutput.set(key, r === old ? neu : r);
+    if (old.outcome !== neu.outcome) {
+      const c = from.chainIndex.get(chain);
+      if (!c) return false;
+      const counts = { ...c, [old.outcome]: c[old.outcome] - 1 };
+      counts[neu.outcome]++;
+      this.chainIndex.set(chain, counts);
+    }
+    return true;
+  }
+
+  private patchSummary(from: ConversionIndex, old: RuleOutcome, neu: RuleOutcome): Summary {
+    const prev = from.summary;
+    const totals = { translated: prev.translated, approximated: prev.approximated, unsupported: prev.unsupported };
+    totals[old.outcome]--;
+    totals[neu.outcome]++;
+    let chains = prev.chains;
+    if (old.outcome !== neu.outcome) {
+      const fresh = this.chainIndex.get(chainKey(neu.file, neu.table, neu.chain)) as ChainCounts & { hasOutput?: boolean };
+      chains = prev.chains.map((c) => {
+        if (c.file !== neu.file || c.table !== neu.table || c.chain !== neu.chain) return c;
+        const { hasOutput: _, ...rest } = fresh;
+        return rest;
+      });
+    }
+    // A splice keeps every diagnostic object of the other lines: the groups change only when the list did.
+    const a = from.result.diagnostics;
+    const b = this.result.diagnostics;
+    let touched = a.length !== b.length;
+    for (let i = 0; i < a.length && !touched; i++) touched = a[i] !== b[i];
+    return {
+      rules: prev.rules,
+      ...totals,
+      chains,
+      unsupportedFeatures: touched ? groupByCode(this.result.diagnostics, 'error') : prev.unsupportedFeatures,
+      approximations: touched ? groupByCode(this.result.diagnostics, 'warning') : prev.approximations,
+    };
   }
 
   /** The rule whose source covers `line` of input `file`. */
@@ -417,13 +529,43 @@ export { siblingIpsetNames } from '../../convert/detect';
 
 // ---------------------------------------------------------------- incremental update after a rule edit
 
+/**
+ * Index of the only rule of input `key` whose source covers `line` (−1 when none, or when
+ * several do). The rules of one dump usually come in source order: a binary search finds the
+ * rule then, and a scan does when the order does not hold.
+ */
+function ruleIndexAt(rules: readonly RuleOutcome[], key: string, line: number): number {
+  const covers = (r: RuleOutcome) => (r.file ?? '') === key && r.source.start.line <= line && line <= r.source.end.line;
+  let lo = 0;
+  let hi = rules.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = rules[mid]!;
+    if (r.source.end.line < line) lo = mid + 1;
+    else if (r.source.start.line > line) hi = mid - 1;
+    else {
+      if (!covers(r)) break;
+      const single = (mid === 0 || !covers(rules[mid - 1]!)) && (mid === rules.length - 1 || !covers(rules[mid + 1]!));
+      if (single) return mid;
+      break;
+    }
+  }
+  let found = -1;
+  for (let i = 0; i < rules.length; i++) {
+    if (!covers(rules[i]!)) continue;
+    if (found >= 0) return -1;
+    found = i;
+  }
+  return found;
+}
+
 /** A conversion result as the view keeps it (the printed nft AST is not needed). */
 export type ViewResult = Omit<ConversionResult, 'nft'>;
 
-/** Byte offset where line `line` starts (text.length past the end). */
-function lineOffset(text: string, line: number): number {
-  let at = 0;
-  for (let l = 0; l < line; l++) {
+/** Offset where line `line` starts (text.length past the end); the search may start at a known line's offset. */
+function lineOffset(text: string, line: number, knownAt = 0, knownLine = 0): number {
+  let at = knownAt;
+  for (let l = knownLine; l < line; l++) {
     const nl = text.indexOf('\n', at);
     if (nl < 0) return text.length;
     at = nl + 1;
@@ -431,8 +573,7 @@ function lineOffset(text: string, line: number): number {
   return at;
 }
 
-function lineAt(text: string, line: number): string {
-  const start = lineOffset(text, line);
+function lineAt(text: string, line: number, start = lineOffset(text, line)): string {
   const end = text.indexOf('\n', start);
   return text.slice(start, end < 0 ? text.length : end);
 }
@@ -514,15 +655,17 @@ export interface RuleEdit {
  * The translation itself always comes from the converter.
  */
 export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpSkeleton, convertAlone: (text: string) => ConversionResult): ViewResult | undefined {
-  const oldLine = lineAt(edit.before, edit.line);
-  const newLine = lineAt(edit.after, edit.line);
+  // Only this line changed, so it starts at the same offset in both texts.
+  const lineStart = lineOffset(edit.before, edit.line);
+  const oldLine = lineAt(edit.before, edit.line, lineStart);
+  const newLine = lineAt(edit.after, edit.line, lineStart);
   const oldHead = RULE_HEAD.exec(oldLine);
   const newHead = RULE_HEAD.exec(newLine);
   // Inserted rules land at an index: their place depends on the rules before them.
   if (!oldHead || !newHead || oldHead[1] !== newHead[1] || oldHead[2] !== newHead[2] || /^(-I|--insert)$/.test(oldHead[1]!)) return undefined;
-  const rulesHere = prev.rules.filter((r) => (r.file ?? '') === edit.key && r.source.start.line <= edit.line && edit.line <= r.source.end.line);
-  const rule = rulesHere[0];
-  if (rulesHere.length !== 1 || !rule?.output || rule.source.start.line !== edit.line || rule.source.end.line !== edit.line) return undefined;
+  const ruleIndex = ruleIndexAt(prev.rules, edit.key, edit.line);
+  const rule = ruleIndex < 0 ? undefined : prev.rules[ruleIndex];
+  if (!rule?.output || rule.source.start.line !== edit.line || rule.source.end.line !== edit.line) return undefined;
   const oldCtx = skeleton.contextOf(edit.line, oldLine);
   const newCtx = skeleton.contextOf(edit.line, newLine);
   if (!oldCtx || !newCtx) return undefined;
@@ -541,7 +684,7 @@ export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpS
   const start = rule.output.start.line;
   const oldEnd = rule.output.end.line;
   const from = lineOffset(prev.output, start);
-  const to = lineOffset(prev.output, oldEnd + 1);
+  const to = lineOffset(prev.output, oldEnd + 1, from, start);
   // The rule alone prints as it did in the whole ruleset, and the edit changes nothing around it.
   if (la.rule.join('\n') + '\n' !== prev.output.slice(from, to) || la.rest !== lb.rest) return undefined;
   if (a.result.diagnostics.some((d) => d.range.start.line !== a.ruleAt) || b.result.diagnostics.some((d) => d.range.start.line !== b.ruleAt)) return undefined;
@@ -552,13 +695,24 @@ export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpS
   const toSource = (r: Range) => ({ start: { line: edit.line, character: r.start.character }, end: { line: edit.line, character: r.end.character } });
   const after = (r: Range | undefined) => r !== undefined && r.start.line > oldEnd;
   const newRule: RuleOutcome = { ...rule, outcome: rb[0]!.outcome, source: toSource(rb[0]!.source), output: toWhole(rb[0]!.output) };
-  const rules = prev.rules.map((r) => (r === rule ? newRule : after(r.output) && delta ? { ...r, output: shiftRange(r.output!, delta) } : r));
+  let rules: RuleOutcome[];
+  if (delta === 0) {
+    rules = prev.rules.slice();
+    rules[ruleIndex] = newRule;
+  } else rules = prev.rules.map((r) => (r === rule ? newRule : after(r.output) && delta ? { ...r, output: shiftRange(r.output!, delta) } : r));
   const sourceMap: SourceMapEntry[] = [];
+  // The rule's new entries go where its output is, so the map stays in output order.
+  const freshMap = b.result.sourceMap.map((e) => ({ ...e, file: edit.key, source: toSource(e.source), output: toWhole(e.output) }));
+  let mapped = false;
   for (const e of prev.sourceMap) {
     if ((e.file ?? '') === edit.key && e.source.start.line === edit.line) continue;
+    if (!mapped && e.output.start.line > oldEnd) {
+      sourceMap.push(...freshMap);
+      mapped = true;
+    }
     sourceMap.push(after(e.output) && delta ? { ...e, output: shiftRange(e.output, delta) } : e);
   }
-  for (const e of b.result.sourceMap) sourceMap.push({ ...e, file: edit.key, source: toSource(e.source), output: toWhole(e.output) });
+  if (!mapped) sourceMap.push(...freshMap);
   const diagnostics: FileDiagnostic[] = [];
   let placed = false;
   const fresh = b.result.diagnostics.map((d) => ({ ...d, file: edit.key, range: toSource(d.range) }));
@@ -572,4 +726,45 @@ export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpS
   }
   if (!placed) diagnostics.push(...fresh);
   return { output, rules, sourceMap, diagnostics };
+}
+
+// ---------------------------------------------------------------- output updates
+
+/** One replacement in a text, in character offsets of the old text. */
+export interface TextChange {
+  readonly start: number;
+  /** End (exclusive) in the old text. */
+  readonly end: number;
+  readonly text: string;
+}
+
+/** Characters compared at a time before the exact position is searched. */
+const COMPARE_BLOCK = 4096;
+
+/**
+ * The single replacement, on whole lines, that turns `before` into `after` (common prefix and
+ * suffix left alone), or undefined when they are equal. The view sends this instead of the
+ * whole output, so an edit of one rule moves a few lines instead of megabytes.
+ */
+export function lineChange(before: string, after: string): TextChange | undefined {
+  if (before === after) return undefined;
+  const max = Math.min(before.length, after.length);
+  let p = 0;
+  while (p + COMPARE_BLOCK <= max && before.slice(p, p + COMPARE_BLOCK) === after.slice(p, p + COMPARE_BLOCK)) p += COMPARE_BLOCK;
+  while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  // Back to the start of the line the texts first differ in.
+  const start = p === 0 ? 0 : before.lastIndexOf('\n', p - 1) + 1;
+  // The common suffix may not reach into the common prefix (of either text).
+  const room = max - start;
+  let s = 0;
+  while (s + COMPARE_BLOCK <= room && before.slice(before.length - s - COMPARE_BLOCK, before.length - s) === after.slice(after.length - s - COMPARE_BLOCK, after.length - s)) s += COMPARE_BLOCK;
+  while (s < room && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
+  // Forward to the start of a line: the suffix kept is made of whole lines.
+  let end = before.length - s;
+  if (end > start && before.charCodeAt(end - 1) !== 10) {
+    const nl = before.indexOf('\n', end);
+    end = nl < 0 ? before.length : nl + 1;
+    s = before.length - end;
+  }
+  return { start, end, text: after.slice(start, after.length - s) };
 }

@@ -3,6 +3,7 @@
  * and its output document (`nflens-convert:` URI). Re-converts when an input changes.
  */
 import * as vscode from 'vscode';
+import { benchTrace } from './trace';
 import { ConversionIndex, ConversionPipeline, sourceKindOf, type SourceText, type ViewOptions, type ViewResult } from './model';
 
 export const OUTPUT_SCHEME = 'nflens-convert';
@@ -112,7 +113,7 @@ export class ConversionSession {
         // an attached dump that disappeared converts as if it was never attached
       }
     }
-    if (process.env.NFLENS_BENCH === '1') console.log(`[bench-trace] conversion view: inputs read`);
+    benchTrace('conversion view: inputs read');
     const started = performance.now();
     const pending = this.pending;
     this.pending = undefined;
@@ -129,10 +130,11 @@ export class ConversionSession {
       result = rest;
     }
     this.texts = new Map(texts.map((t) => [t.key, t.text]));
-    this.index = new ConversionIndex(result);
+    // A rule splice changes one rule: its index is copied from the last one with that rule replaced.
+    this.index = this.lastKind === 'rule' && this.index ? this.index.derive(result) : new ConversionIndex(result);
     this.lastCost = performance.now() - started;
     if (this.lastKind === 'full') this.lastFullCost = this.lastCost;
-    if (process.env.NFLENS_BENCH === '1') console.log(`[bench-trace] conversion view: converted (${this.lastKind}) in ${this.lastCost.toFixed(0)} ms`);
+    benchTrace(`conversion view: converted (${this.lastKind}) in ${this.lastCost.toFixed(0)} ms`);
     this.result = result;
     this.generation++;
     return result;

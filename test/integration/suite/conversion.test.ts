@@ -288,9 +288,21 @@ describe('conversion view', function () {
     output.revealRange(new vscode.Range(100, 0, 100, 0), vscode.TextEditorRevealType.AtTop);
     const top = await waitFor('the output scrolled', () => ((output.visibleRanges[0]?.start.line ?? 0) > 50 ? output.visibleRanges[0]!.start.line : undefined));
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+    const outputChanges: vscode.TextDocumentContentChangeEvent[] = [];
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() === out.toString()) outputChanges.push(...e.contentChanges);
+    });
     await editor.edit((e) => e.replace(new vscode.Range(line, at, line, at + port.length), '4242'));
     await waitFor('the output to show the new port', () => outputDoc(out).getText().includes('dport 4242'));
+    sub.dispose();
     assert.equal(outputDoc(out).getText(), expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS).output);
+    // The output got the changed line, not the whole text again; it stays a clean read-only view.
+    assert.ok(outputChanges.length > 0);
+    for (const c of outputChanges) {
+      assert.equal(c.range.start.line, c.range.end.line - 1, `one line replaced: ${JSON.stringify(c.range)}`);
+      assert.ok(c.text.includes('dport 4242') && c.text.split('\n').length === 2, `the new line only: ${JSON.stringify(c.text)}`);
+    }
+    assert.equal(outputDoc(out).isDirty, false);
     await sleep(300);
     assert.equal(outputEditor(out)?.visibleRanges[0]?.start.line, top, 'the output keeps its scroll position');
   });
