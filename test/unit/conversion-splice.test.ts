@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { generateNeutronDump } from '../../bench/gen-neutron.mjs';
-import { ConversionPipeline, DEFAULT_VIEW_OPTIONS, type SourceText, type ViewOptions, type ViewResult } from '../../src/views/conversion/model';
+import { ConversionIndex, ConversionPipeline, DEFAULT_VIEW_OPTIONS, type SourceText, type ViewOptions, type ViewResult } from '../../src/views/conversion/model';
 import { corpusDir, prereqs, requirePrereqs } from '../support/prereq';
 
 const sorted = (xs: readonly unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
@@ -44,6 +44,21 @@ function mutate(line: string, m: Mutation): string {
   }
 }
 
+/** Every lookup of the view answers the same from both indexes. */
+function assertSameLookups(derived: ConversionIndex, fresh: ConversionIndex, key: string, sourceLines: number, what: string): void {
+  assert.deepEqual(derived.summary, fresh.summary, `${what}: summary`);
+  for (let l = 0; l < sourceLines; l++) {
+    assert.deepEqual(derived.ruleAt(key, l), fresh.ruleAt(key, l), `${what}: rule at ${l}`);
+    assert.deepEqual(derived.outputAt(key, l), fresh.outputAt(key, l), `${what}: output of ${l}`);
+  }
+  const outputLines = fresh.result.output.split('\n').length;
+  for (let l = 0; l < outputLines; l++) assert.deepEqual(derived.sourceAt(l), fresh.sourceAt(l), `${what}: source of output ${l}`);
+  for (const c of fresh.summary.chains) {
+    assert.deepEqual(derived.chainCounts(key, c.table, c.chain), fresh.chainCounts(key, c.table, c.chain), `${what}: counts of ${c.chain}`);
+    assert.deepEqual(derived.firstRuleWithOutput(key, c.table, c.chain), fresh.firstRuleWithOutput(key, c.table, c.chain), `${what}: first rule of ${c.chain}`);
+  }
+}
+
 /** Edits rule lines at random and checks the spliced result against a full conversion. */
 function checkSplices(name: string, text: string, ipsets: SourceText[], opts: ViewOptions, runs: number): { applied: number; tried: number } {
   const lines = text.split('\n');
@@ -67,6 +82,8 @@ function checkSplices(name: string, text: string, ipsets: SourceText[], opts: Vi
     assert.deepEqual(spliced.rules, full.rules, what);
     assert.deepEqual(sorted(spliced.sourceMap), sorted(full.sourceMap), what);
     assert.deepEqual(sorted(spliced.diagnostics), sorted(full.diagnostics), what);
+    // The view derives the spliced result's index from the previous one instead of rebuilding it.
+    assertSameLookups(new ConversionIndex(prev).derive(spliced), new ConversionIndex(full), name, lines.length, what);
   }), { numRuns: runs, seed: 5 });
   if (process.env.NFLENS_DEBUG) console.log(`${name}: spliced ${applied} of ${tried} edits`);
   return { applied, tried };
@@ -96,7 +113,12 @@ describe('conversion view: updating a result after a one-rule edit', function ()
       const after = lines.join('\n');
       const next = pipeline.update(result, [{ key: 'k', kind: 'iptables', text: after }], opts, [], { key: 'k', before: text, after, line });
       const full = new ConversionPipeline().convert([{ key: 'k', kind: 'iptables', text: after }], opts);
-      if (next) applied++;
+      if (next) {
+        applied++;
+        const derived = new ConversionIndex(result).derive(next);
+        assert.ok(derived.derived, 'a port edit keeps every line: the index is derived, not rebuilt');
+        assertSameLookups(derived, new ConversionIndex(full), 'k', lines.length, `port edit ${n}`);
+      }
       result = next ?? pipeline.convert([{ key: 'k', kind: 'iptables', text: after }], opts);
       text = after;
       assert.equal(result.output, full.output);
