@@ -144,6 +144,7 @@
         table: r.dataset.table, chain: r.dataset.chain, rules: num(r, 'rules'), translated: num(r, 'translated'), approximated: num(r, 'approximated'), unsupported: num(r, 'unsupported'),
       })),
       features: [...document.querySelectorAll('#unsupported tr.feature-row')].map((r) => ({ code: r.dataset.code, count: Number(r.dataset.count) })),
+      state: vscode.getState(),
     };
   }
 

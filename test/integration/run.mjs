@@ -197,6 +197,23 @@ try {
       say(`screenshot ${file}`);
       return file;
     },
+    // A real mouse click on the first element matching `selector` inside a webview (webviews
+    // are nested iframes; Playwright's CSS locators also reach into shadow roots).
+    async webviewClick({ selector }) {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        for (const frame of page.frames()) {
+          if (frame === page.mainFrame()) continue;
+          const target = frame.locator(String(selector)).first();
+          if (await target.count().catch(() => 0)) {
+            await target.scrollIntoViewIfNeeded();
+            await target.click();
+            return true;
+          }
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`no webview element matches ${selector}`);
+    },
     editorLines: () => page.evaluate(() => {
       const editor = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
       if (!editor) return { foreground: '', lines: [] };

@@ -212,6 +212,12 @@ export function registerConversionView(context: vscode.ExtensionContext, log?: v
     // For tests: the state of a conversion and what the summary webview shows.
     c.registerCommand('netfilterLens.convert.testState', testState),
     c.registerCommand('netfilterLens.convert.summaryCounts', () => summary.renderedCounts()),
+    // For tests: what VS Code does after a window reload — a new panel handed to the serializer
+    // with the state the webview saved.
+    c.registerCommand('netfilterLens.convert.testRestoreSummary', async (state: unknown) => {
+      const panel = vscode.window.createWebviewPanel(SUMMARY_VIEW_TYPE, 'Conversion Summary', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+      await summary.deserializeWebviewPanel(panel, state);
+    }),
   );
   return controller;
 }

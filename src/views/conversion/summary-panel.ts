@@ -34,6 +34,8 @@ export interface RenderedCounts {
   readonly unsupported: number;
   readonly chains: { table: string; chain: string; rules: number; translated: number; approximated: number; unsupported: number }[];
   readonly features: { code: string; count: number }[];
+  /** What the webview saved with setState (VS Code hands it back after a reload). */
+  readonly state?: unknown;
 }
 
 function labelOf(uri: vscode.Uri): string {
@@ -75,7 +77,7 @@ export class SummaryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
   }
 
   /** Asks the webview what it shows. */
-  async renderedCounts(timeoutMs = 10_000): Promise<RenderedCounts | undefined> {
+  async renderedCounts(timeoutMs = 2000): Promise<RenderedCounts | undefined> {
     if (!this.panel) return undefined;
     const id = String(++this.requests);
     const answer = new Promise<RenderedCounts | undefined>((resolve) => {

@@ -11,7 +11,7 @@ import { convertFiles, type ConversionResult } from '../../../src/convert/transl
 import { ipsetsFromFile } from '../../../src/convert/translate/sets';
 import { ConversionIndex, convertFileOptions, DEFAULT_VIEW_OPTIONS, describeCounts, dialectOf, isConversionDiagnostic, keepRulesOnLines, type ViewOptions } from '../../../src/views/conversion/model';
 import { requirePrereqs } from '../../support/prereq';
-import { activeExtension, harnessHasPage, openFixture, openSample, screenshot, sleep, tidyWorkbench } from './support';
+import { activeExtension, clickInWebview, harnessHasPage, openFixture, openSample, screenshot, sleep, tidyWorkbench } from './support';
 
 /** The shared corpus: NFLENS_CORPUS, or ../shared/corpus beside the checkout the harness runs from. */
 const corpusCandidates = [process.env.NFLENS_CORPUS, join(process.cwd(), '..', 'shared', 'corpus'), process.env.PWD && join(process.env.PWD, '..', 'shared', 'corpus')]
@@ -22,6 +22,7 @@ const neutronPath = (name: string) => join(corpus ?? '', 'neutron', name);
 interface TestState {
   sessionId: string;
   outputUri: string;
+  sources: string[];
   ipsets: string[];
   options: ViewOptions;
   generation: number;
@@ -424,6 +425,54 @@ describe('conversion view', function () {
     assert.deepEqual(counts.chains, want.chains.map((c) => ({ table: c.table, chain: c.chain, rules: c.rules, translated: c.translated, approximated: c.approximated, unsupported: c.unsupported })));
     assert.deepEqual(counts.features, want.unsupportedFeatures.map((f) => ({ code: f.code, count: f.count })));
     assert.ok(counts.unsupported > 0);
+  });
+
+  /** Opens the compute-node conversion with its summary and waits for the webview to show it. */
+  async function computeSummary(): Promise<{ doc: vscode.TextDocument; st: TestState; counts: { sessionId: string; rules: number; chains: unknown[]; features: unknown[]; state?: unknown } }> {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('compute-ovs-hybrid-sg.iptables-save')));
+    const out = await convert(doc);
+    await vscode.commands.executeCommand('netfilterLens.convert.showSummary', out);
+    const st = await state(out);
+    const counts = await waitFor('the webview counts', async () => {
+      const c = await vscode.commands.executeCommand<{ sessionId: string; rules: number; chains: unknown[]; features: unknown[]; state?: unknown } | undefined>('netfilterLens.convert.summaryCounts');
+      return c && c.sessionId === st.sessionId ? c : undefined;
+    }, 30_000);
+    return { doc, st, counts };
+  }
+
+  it('clicking a chain or feature row of the summary reveals its rule in the source', async function () {
+    // Real clicks need the browser page of our harness (not there under npm run test:electron).
+    if (!harnessHasPage()) this.skip();
+    const { doc, st } = await computeSummary();
+    const summary = st.summary!;
+    const source = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+    source.selection = new vscode.Selection(0, 0, 0, 0);
+    const chain = summary.chains.filter((c) => c.rules > 0).at(-1)!;
+    assert.ok(chain.firstLine > 0);
+    assert.ok(await clickInWebview(`tr.chain-row[data-table="${chain.table}"][data-chain="${chain.chain}"]`));
+    await waitFor(`the source selection on ${chain.chain}'s first rule (line ${chain.firstLine})`, () => {
+      const ed = vscode.window.activeTextEditor;
+      return ed?.document.uri.toString() === doc.uri.toString() && ed.selection.start.line === chain.firstLine;
+    });
+    const feature = summary.unsupportedFeatures[0]!;
+    assert.ok(feature.first.range.start.line !== chain.firstLine);
+    assert.ok(await clickInWebview(`#unsupported tr.feature-row[data-code="${feature.code}"]`));
+    await waitFor(`the source selection on the first ${feature.code} rule (line ${feature.first.range.start.line})`, () => {
+      const ed = vscode.window.activeTextEditor;
+      return ed?.document.uri.toString() === doc.uri.toString() && ed.selection.start.line === feature.first.range.start.line;
+    });
+  });
+
+  it('the summary comes back from the state it saved, as VS Code restores it after a reload', async () => {
+    const { doc, counts } = await computeSummary();
+    assert.deepEqual(counts.state, { sources: [doc.uri.toString()] });
+    // A reload leaves no panel behind.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor('the summary panel to close', async () => (await vscode.commands.executeCommand('netfilterLens.convert.summaryCounts')) === undefined);
+    await vscode.commands.executeCommand('netfilterLens.convert.testRestoreSummary', counts.state);
+    const restored = await waitFor('the restored webview counts', async () => vscode.commands.executeCommand<typeof counts | undefined>('netfilterLens.convert.summaryCounts'), 30_000);
+    assert.deepEqual({ ...restored, sessionId: '' }, { ...counts, sessionId: '' });
+    assert.deepEqual((await state(doc.uri)).sources, [doc.uri.toString()]);
   });
 
 });

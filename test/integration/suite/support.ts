@@ -109,6 +109,15 @@ export async function screenshot(name: string): Promise<boolean> {
   return path !== undefined;
 }
 
+/**
+ * Clicks (with the browser's mouse) the first element matching a CSS selector inside a
+ * webview. Returns false, doing nothing, under a harness without a page (test-electron).
+ */
+export async function clickInWebview(selector: string): Promise<boolean> {
+  const clicked = await askHarness<boolean>('webviewClick', { selector }, 30_000);
+  return clicked === true;
+}
+
 /** One rendered run of text in an editor line and the colour the theme gave it. */
 export interface RenderedToken {
   readonly text: string;
