@@ -14,8 +14,11 @@ import { Converter, type ConversionResult, type ConvertFileOptions, type FileDia
 /** Rule lines per chunk. */
 const CHUNK_RULES = 4000;
 
-interface Chunk {
-  text: string;
+export interface Chunk {
+  /** The chunk's text, made when asked for (a huge dump's chunks are not all kept at once). */
+  text(): string;
+  /** Rule lines in it. */
+  rules: number;
   /** Lines of repeated header at the top (not from this part of the file). */
   synthetic: number;
   /** Real line number of the chunk's first non-synthetic line. */
@@ -30,9 +33,14 @@ function* chunksOf(text: string): Generator<Chunk> {
   let rules = 0;
   let inTable = false;
   let continuing = false;
+  let chunkRules = 0;
   const emit = (to: number, closeTable: boolean): Chunk => {
-    const body = text.slice(bodyFrom, to);
-    return { text: (continuing ? header + '\n' : '') + body + (closeTable ? '\nCOMMIT' : ''), synthetic: continuing ? 1 : 0, firstLine: bodyStart };
+    const from = bodyFrom;
+    const pre = continuing ? header + '\n' : '';
+    const post = closeTable ? '\nCOMMIT' : '';
+    const c = { text: () => pre + text.slice(from, to) + post, rules: chunkRules, synthetic: continuing ? 1 : 0, firstLine: bodyStart };
+    chunkRules = 0;
+    return c;
   };
   let i = 0;
   for (let at = 0; at <= text.length; i++) {
@@ -55,6 +63,7 @@ function* chunksOf(text: string): Generator<Chunk> {
       continuing = false;
     } else if (c === 45 /* - */ || c === 91 /* [ */) {
       rules++;
+      chunkRules++;
       if (rules % CHUNK_RULES === 0 && inTable) {
         yield emit(end, true);
         bodyFrom = -1;
@@ -80,7 +89,7 @@ export function convertLargeDump(text: string, dialect: Dialect, opts: ConvertFi
   let notTranslated = 0;
   const diagnostics: FileDiagnostic[] = [];
   for (const chunk of chunksOf(text)) {
-    const file = parseIptablesSave(chunk.text, { dialect });
+    const file = parseIptablesSave(chunk.text(), { dialect });
     const by = chunk.firstLine - chunk.synthetic;
     const before = conv.diagnostics.length;
     conv.addFile({ file, name });
@@ -104,38 +113,123 @@ export interface StreamSinks {
   diagnostics(ds: FileDiagnostic[]): void;
 }
 
+/** Whether a dump can be streamed (see streamLargeDump); others go through the whole-file path. */
+export function canStream(text: string, dialect: Dialect): boolean {
+  return (dialect === 'iptables' || dialect === 'ip6tables') && !/^(\[\d+:\d+\]\s+)?-[IDRZEPFX]\s/m.test(text);
+}
+
+/** What converting some chunks found. */
+export interface StreamCounts {
+  syntaxErrors: number;
+  notTranslated: number;
+}
+
+const PLAIN_RULE_HEAD = /^(?:\[\d+:\d+\] )?-([AN]) ([^\s"'\\]+)(?: |$)/;
+/** Options whose translation declares sets or objects (state that later chunks see). */
+const DECLARES = /--match-set|connlimit|--helper/;
+
+/**
+ * A chunk reduced to what changes the converter's state when only tables, chains and
+ * declarations matter: the first `-A CHAIN` of each chain (and every `-N CHAIN`) without its
+ * rule, lines whose translation declares something, and anything unusual, whole. Other lines
+ * become empty, so line numbers stay. (Primes a converter that starts in the middle of a dump.)
+ */
+function skeleton(text: string): string {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const c = line.charCodeAt(0);
+    if (c === 42 /* * */) seen.clear();
+    if (c !== 45 && c !== 91) {
+      out.push(line);
+      continue;
+    }
+    const m = PLAIN_RULE_HEAD.exec(line);
+    if (!m || DECLARES.test(line)) out.push(line);
+    else if (m[1] === 'N') out.push(`-N ${m[2]}`);
+    else if (seen.has(m[2]!)) out.push('');
+    else {
+      seen.add(m[2]!);
+      out.push(`-A ${m[2]}`);
+    }
+  }
+  return out.join('\n');
+}
+
 /**
  * iptables-restore-translate's streaming shape: tables, chains and rules are printed
- * (script style) as each chunk is converted, and the chunk's nft nodes are dropped. Only for
- * iptables/ip6tables dumps made of -A/-N lines (what iptables-save writes); anything else —
- * -I positions, ebtables chain policies — goes through the whole-file path.
+ * (script style) as each chunk is converted, and the chunk's nft nodes are dropped.
+ * One streamer keeps the converter's state (tables, chains, declarations) from chunk to chunk.
  */
-export function streamLargeDump(text: string, dialect: Dialect, opts: ConvertFileOptions, sinks: StreamSinks, name?: string): { syntaxErrors: number; notTranslated: number } {
-  if ((dialect !== 'iptables' && dialect !== 'ip6tables') || /^(\[\d+:\d+\]\s+)?-[IDRZEPFX]\s/m.test(text)) {
-    const r = convertLargeDump(text, dialect, opts, name);
-    sinks.out(r.result.output);
-    sinks.diagnostics(r.result.diagnostics);
-    return { syntaxErrors: r.syntaxErrors, notTranslated: r.notTranslated };
-  }
-  const conv = new Converter({ ...opts, style: 'script' });
-  conv.placementLog = [];
-  let syntaxErrors = 0;
-  let notTranslated = 0;
-  const printedTables = new Set<string>();
+export class DumpStreamer {
+  private readonly conv: Converter;
+  private readonly printedTables = new Set<string>();
   /** Per table: how many of its chains and declarations are printed (both lists only grow). */
-  const printedChains = new Map<string, number>();
-  const printedDecls = new Map<string, number>();
-  for (const h of opts.header ?? []) sinks.out(`${h.startsWith('#') ? h : `# ${h}`}\n`);
-  for (const chunk of chunksOf(text)) {
-    const file = parseIptablesSave(chunk.text, { dialect });
-    for (const d of file.diagnostics) if (d.severity === 'error' && d.range.start.line >= chunk.synthetic) syntaxErrors++;
+  private readonly printedChains = new Map<string, number>();
+  private readonly printedDecls = new Map<string, number>();
+  /** The dump's chunks (CHUNK_RULES rule lines each; the unit of conversion and of printing). */
+  readonly chunks: Chunk[];
+
+  constructor(
+    text: string,
+    private readonly dialect: Dialect,
+    opts: ConvertFileOptions,
+    private readonly name?: string,
+  ) {
+    this.conv = new Converter({ ...opts, style: 'script' });
+    this.conv.placementLog = [];
+    this.chunks = [...chunksOf(text)];
+  }
+
+  /** Converts and prints chunks [from, to). */
+  run(sinks: StreamSinks, from = 0, to = this.chunks.length): StreamCounts {
+    const counts = { syntaxErrors: 0, notTranslated: 0 };
+    for (let k = from; k < to; k++) this.chunk(this.chunks[k]!, sinks, counts);
+    return counts;
+  }
+
+  /**
+   * Brings the converter's state to where it would be after chunks [0, to) without printing
+   * them: each chunk is converted reduced to its skeleton (the lines that change that state).
+   * `state()` tells whether that reached the same state as a full conversion.
+   */
+  prime(to: number): void {
+    const quiet: StreamSinks = { out: () => {}, diagnostics: () => {} };
+    const counts = { syntaxErrors: 0, notTranslated: 0 };
+    for (let k = 0; k < to; k++) {
+      const c = this.chunks[k]!;
+      this.chunk({ ...c, text: () => skeleton(c.text()) }, quiet, counts);
+    }
+  }
+
+  /**
+   * The converter state that later chunks depend on, as text: tables in order, their chains
+   * (with base chain and policy), declarations and used names. Equal states convert and print
+   * the following chunks identically.
+   */
+  state(): string {
+    const out: string[] = [];
+    for (const tb of this.conv.tables.values()) {
+      out.push(`table ${tb.family} ${tb.tableName}`);
+      for (const c of tb.chainList()) out.push(`chain ${c.name} ${JSON.stringify(c.base ?? null)} ${c.policy ?? ''}`);
+      for (const d of tb.declarations()) out.push(`decl ${JSON.stringify(d)}`);
+      out.push(`used ${[...tb.usedNames()].sort().join(' ')}`);
+    }
+    return out.join('\n');
+  }
+
+  private chunk(chunk: Chunk, sinks: StreamSinks, counts: StreamCounts): void {
+    const { conv, dialect, name } = this;
+    const file = parseIptablesSave(chunk.text(), { dialect });
+    for (const d of file.diagnostics) if (d.severity === 'error' && d.range.start.line >= chunk.synthetic) counts.syntaxErrors++;
     const by = chunk.firstLine - chunk.synthetic;
     conv.addFile({ file, name });
     const fresh = conv.diagnostics.splice(0);
     sinks.diagnostics(fresh.filter((d) => d.range.start.line >= chunk.synthetic).map((d) => ({ ...d, range: shift(d.range, by) })));
-    for (const o of conv.outcomes) if (o.outcome !== 'translated') notTranslated++;
+    for (const o of conv.outcomes) if (o.outcome !== 'translated') counts.notTranslated++;
     conv.dropOutcomes();
     const lines: string[] = [];
+    const { printedTables, printedChains, printedDecls } = this;
     for (const tb of conv.tables.values()) {
       const head = `${tb.family} ${tb.tableName}`;
       if (!printedTables.has(head)) {
@@ -156,7 +250,7 @@ export function streamLargeDump(text: string, dialect: Dialect, opts: ConvertFil
       }
       printedChains.set(head, chains.length);
     }
-    for (const { table, chain, nodes } of conv.placementLog) {
+    for (const { table, chain, nodes } of conv.placementLog!) {
       const head = `${table.family} ${table.tableName}`;
       for (const r of nodes) {
         if (r.disabled !== undefined) lines.push(`# ${r.disabled}`);
@@ -164,9 +258,32 @@ export function streamLargeDump(text: string, dialect: Dialect, opts: ConvertFil
       }
       chain.rules.length = 0;
     }
-    conv.placementLog.length = 0;
+    conv.placementLog!.length = 0;
     if (lines.length) sinks.out(lines.join('\n') + '\n');
   }
-  for (const f of opts.footer ?? []) sinks.out(`${f.startsWith('#') ? f : `# ${f}`}\n`);
-  return { syntaxErrors, notTranslated };
+}
+
+/** The header or footer lines of the options, as printed. */
+export function commentLines(lines: readonly string[] | undefined): string {
+  return (lines ?? []).map((l) => `${l.startsWith('#') ? l : `# ${l}`}\n`).join('');
+}
+
+/**
+ * iptables-restore-translate's streaming shape (see DumpStreamer). Only for iptables/ip6tables
+ * dumps made of -A/-N lines (what iptables-save writes); anything else — -I positions,
+ * ebtables chain policies — goes through the whole-file path.
+ */
+export function streamLargeDump(text: string, dialect: Dialect, opts: ConvertFileOptions, sinks: StreamSinks, name?: string): StreamCounts {
+  if (!canStream(text, dialect)) {
+    const r = convertLargeDump(text, dialect, opts, name);
+    sinks.out(r.result.output);
+    sinks.diagnostics(r.result.diagnostics);
+    return { syntaxErrors: r.syntaxErrors, notTranslated: r.notTranslated };
+  }
+  const header = commentLines(opts.header);
+  if (header) sinks.out(header);
+  const counts = new DumpStreamer(text, dialect, opts, name).run(sinks);
+  const footer = commentLines(opts.footer);
+  if (footer) sinks.out(footer);
+  return counts;
 }

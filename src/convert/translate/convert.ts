@@ -183,6 +183,11 @@ export class TableBuilder implements TableServices {
     return this.declList;
   }
 
+  /** Names taken in the table (declarations and fresh names). */
+  usedNames(): ReadonlySet<string> {
+    return this.used;
+  }
+
   /** Chains in order of first mention (a live list: it only grows). */
   chainList(): readonly Chain[] {
     return this.chainOrder;
