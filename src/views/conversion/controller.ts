@@ -100,7 +100,8 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.documentClosed(doc)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e)),
-      vscode.window.onDidChangeVisibleTextEditors(() => this.decorateVisible()),
+      // Soon after, not inside the event: the editor being shown does not wait for its decorations.
+      vscode.window.onDidChangeVisibleTextEditors(() => this.decorateSoon()),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
         const s = this.sessionOfOutput(e.textEditor.document.uri);
         if (!s || this.scrollTimer) return;
@@ -168,7 +169,8 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       session = new ConversionSession(sources, ipsets, ruleLines, this.pipeline);
       this.sessions.set(session.id, session);
     }
-    await this.refresh(session);
+    // The problems are published once the output shows: a big dump has thousands.
+    await this.refresh(session, false, false);
     benchTrace('conversion view: refreshed');
     const doc = await vscode.workspace.openTextDocument(session.outputUri);
     benchTrace('conversion view: output document open');
@@ -179,8 +181,8 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     benchTrace('conversion view: language set');
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
     benchTrace('conversion view: output shown');
-    // Decorations follow the text; the output does not wait for them.
-    setTimeout(() => this.decorateVisible(), 0);
+    timed(this.log, 'diagnostics', () => this.publishDiagnostics(session));
+    this.decorateSoon();
     return session;
   }
 
@@ -253,7 +255,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   }
 
   /** Converts again now and shows the result everywhere. */
-  async refresh(session: ConversionSession, full = false): Promise<void> {
+  async refresh(session: ConversionSession, full = false, publish = true): Promise<void> {
     clearTimeout(this.timers.get(session.id));
     this.timers.delete(session.id);
     try {
@@ -266,12 +268,12 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     this.keepScrollPosition(session);
     // The output first: the problems of a big dump take a moment to publish.
     const pushed = this.pushOutput(session);
-    timed(this.log, 'diagnostics', () => this.publishDiagnostics(session));
+    if (publish) timed(this.log, 'diagnostics', () => this.publishDiagnostics(session));
     await pushed;
     this.lensesChanged.fire();
     timed(this.log, 'summary', () => this.converted.fire(session));
     // The output document changes after VS Code asks for the new content; decorate after that.
-    setTimeout(() => this.decorateVisible(), 0);
+    this.decorateSoon();
   }
 
   /** What each open output document holds, as far as we put it there (by document version). */
@@ -431,6 +433,16 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
 
 
   // ------------------------------------------------------------ decorations on the output
+
+  private decorateTimer?: NodeJS.Timeout;
+
+  private decorateSoon(): void {
+    if (this.decorateTimer) return;
+    this.decorateTimer = setTimeout(() => {
+      this.decorateTimer = undefined;
+      this.decorateVisible();
+    }, 0);
+  }
 
   private decorateVisible(): void {
     for (const editor of vscode.window.visibleTextEditors) {
@@ -617,6 +629,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     clearTimeout(this.scrollTimer);
+    clearTimeout(this.decorateTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -97,12 +97,12 @@ export class SummaryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     panel.webview.options = this.webviewOptions();
     this.attach(panel);
-    const sources = (state as { sources?: string[] } | undefined)?.sources;
-    const first = sources?.[0];
-    let session = first ? this.controller.sessionFor(vscode.Uri.parse(first)) : undefined;
-    if (!session && sources?.length) {
+    const sources = (state as { sources?: unknown } | undefined)?.sources;
+    let session: ConversionSession | undefined;
+    if (Array.isArray(sources) && sources.length && sources.every((x) => typeof x === 'string')) {
       try {
-        session = await this.controller.open(sources.map((s) => vscode.Uri.parse(s)));
+        // The conversion of exactly these inputs: the open one, or a new one.
+        session = await this.controller.open(sources.map((x: string) => vscode.Uri.parse(x)));
       } catch {
         // the files are gone: the panel waits for the next conversion
       }

@@ -472,7 +472,7 @@ describe('conversion view', function () {
     await vscode.commands.executeCommand('netfilterLens.convert.testRestoreSummary', counts.state);
     const restored = await waitFor('the restored webview counts', async () => vscode.commands.executeCommand<typeof counts | undefined>('netfilterLens.convert.summaryCounts'), 30_000);
     assert.deepEqual({ ...restored, sessionId: '' }, { ...counts, sessionId: '' });
-    assert.deepEqual((await state(doc.uri)).sources, [doc.uri.toString()]);
+    assert.deepEqual((await state(restored.sessionId)).sources, [doc.uri.toString()]);
   });
 
 });
