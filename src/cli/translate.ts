@@ -153,12 +153,18 @@ function splitPoint(chunks: readonly Chunk[]): number | undefined {
   return undefined;
 }
 
+/** The worker's old-generation limit: a few chunks' trees and its copy of the dump, and no more (peak RSS counts both threads). */
+function workerHeapMb(text: string): number {
+  return 96 + Math.ceil((2 * text.length) / (1 << 20));
+}
+
 /** Runs the worker's part; undefined if the worker fails (the main thread then converts that part). */
 function startPart(request: PartRequest): Promise<PartResult | undefined> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(__filename, { workerData: request });
+      // A worker that runs out of this heap fails, and the main thread converts its part instead.
+      worker = new Worker(__filename, { workerData: request, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(request.text) } });
     } catch {
       resolve(undefined);
       return;
