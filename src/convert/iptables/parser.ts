@@ -20,6 +20,21 @@ export interface ParseOptions {
    * lines is tested against; the result is the same, only slower.
    */
   readonly lexer?: 'fast' | 'chevrotain';
+  /**
+   * Receives each command of a table block as soon as it is parsed, instead of the block's
+   * `commands` (which then stay empty): a caller that converts a large dump as it is parsed
+   * lets each command's tree go right after use. `table` is the block so far (its chain
+   * declarations up to this line); the same object is passed to onTableEnd.
+   */
+  readonly onCommand?: (command: Command, table: OpenTable) => void;
+  /** With onCommand: a table block is complete (COMMIT, the next `*table`, or the end of the text). */
+  readonly onTableEnd?: (block: TableBlock, table: OpenTable) => void;
+}
+
+/** A table block while it is being parsed. */
+export interface OpenTable {
+  readonly name: Word;
+  readonly chains: readonly ChainDecl[];
 }
 
 interface MutableTable {
@@ -258,14 +273,17 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
   const comments: Comment[] = [];
   const index = new LineIndex(text);
   let open: MutableTable | undefined;
+  const { onCommand, onTableEnd } = opts;
   const close = (t: MutableTable) => {
-    tables.push({
+    const block: TableBlock = {
       name: t.name,
       chains: t.chains,
       commands: t.commands,
       ...(t.commit ? { commit: t.commit } : {}),
       range: { start: t.start.start, end: { line: t.end.endLine, character: t.end.endChar } },
-    });
+    };
+    tables.push(block);
+    onTableEnd?.(block, t);
   };
 
   const reader = new LineReader(text, unquoteFileWord, diagnostics);
@@ -352,7 +370,8 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
     toks.length = 0;
     if (!command) return;
     if (open) {
-      open.commands.push(command);
+      if (onCommand) onCommand(command, open);
+      else open.commands.push(command);
       open.end = command;
     } else stray.push(command);
   };

@@ -9,6 +9,7 @@ import type { Range } from '../ast/common';
 import type { Dialect } from '../ast/iptables';
 import { parseIptablesSave } from '../iptables';
 import { printCommand, printRuleBody } from '../nft/printer';
+import type { Chain } from '../ast/nft';
 import { Converter, type ConversionResult, type ConvertFileOptions, type FileDiagnostic } from './convert';
 
 /** Rule lines per chunk. */
@@ -156,6 +157,40 @@ function skeleton(text: string): string {
   return out.join('\n');
 }
 
+const NEW_CHAIN = /(?:^|\s)(?:-N|--new-chain)(?:\s|$)/m;
+
+/**
+ * Whether Converter.feed converts this text as addFile would: no -N command, and in every
+ * table the chain declarations before the first command; no command outside a table. Decided
+ * on the raw lines, erring on the side of "no" (then the chunk is parsed whole first).
+ */
+function convertibleWhileParsed(text: string): boolean {
+  if (NEW_CHAIN.test(text)) return false;
+  let inTable = false;
+  let sawCommand = false;
+  for (let at = 0; at < text.length; ) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    let i = at;
+    while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    const c = text.charCodeAt(i);
+    if (c === 42 /* * */) {
+      inTable = true;
+      sawCommand = false;
+    } else if (c === 58 /* : */) {
+      if (sawCommand || !inTable) return false;
+    } else if (c === 67 /* C */ && text.startsWith('COMMIT', i)) {
+      if (text.slice(i + 6, end).trim() !== '') return false;
+      inTable = false;
+    } else if (i < end && c !== 35 /* # */ && !(c === 13 && i + 1 === end)) {
+      if (!inTable) return false;
+      sawCommand = true;
+    }
+    at = end + 1;
+  }
+  return true;
+}
+
 /**
  * iptables-restore-translate's streaming shape: tables, chains and rules are printed
  * (script style) as each chunk is converted, and the chunk's nft nodes are dropped.
@@ -167,6 +202,12 @@ export class DumpStreamer {
   /** Per table: how many of its chains and declarations are printed (both lists only grow). */
   private readonly printedChains = new Map<string, number>();
   private readonly printedDecls = new Map<string, number>();
+  /** The current chunk's rules, printed as they were placed. */
+  private readonly ruleLines: string[] = [];
+  /** Chains that got rules in this chunk (the converter keeps those of raw tables: emptied after each chunk). */
+  private readonly placedIn = new Set<Chain>();
+  /** Whether chunks may be converted while they are parsed (Converter.feed). */
+  private readonly feedable: boolean;
   /** The dump's chunks (CHUNK_RULES rule lines each; the unit of conversion and of printing). */
   readonly chunks: Chunk[];
 
@@ -177,7 +218,13 @@ export class DumpStreamer {
     private readonly name?: string,
   ) {
     this.conv = new Converter({ ...opts, style: 'script' });
-    this.conv.placementLog = [];
+    this.conv.onPlaced = (table, chain, nodes) => {
+      // Printed as placed, so the nodes can go; the chunk's lines come out after its new tables, chains and sets.
+      const head = `${table.family} ${table.tableName}`;
+      for (const r of nodes) this.ruleLines.push(r.disabled !== undefined ? `# ${r.disabled}` : `add rule ${head} ${chain.name} ${printRuleBody(r)}`);
+      this.placedIn.add(chain);
+    };
+    this.feedable = (dialect === 'iptables' || dialect === 'ip6tables') && opts.physdev !== 'bridge';
     this.chunks = [...chunksOf(text)];
   }
 
@@ -220,10 +267,18 @@ export class DumpStreamer {
 
   private chunk(chunk: Chunk, sinks: StreamSinks, counts: StreamCounts): void {
     const { conv, dialect, name } = this;
-    const file = parseIptablesSave(chunk.text(), { dialect });
+    const text = chunk.text();
+    let file;
+    if (this.feedable && convertibleWhileParsed(text)) {
+      const feed = conv.feed(dialect, name);
+      file = parseIptablesSave(text, { dialect, onCommand: feed.command, onTableEnd: feed.tableEnd });
+      feed.done(file);
+    } else {
+      file = parseIptablesSave(text, { dialect });
+      conv.addFile({ file, name });
+    }
     for (const d of file.diagnostics) if (d.severity === 'error' && d.range.start.line >= chunk.synthetic) counts.syntaxErrors++;
     const by = chunk.firstLine - chunk.synthetic;
-    conv.addFile({ file, name });
     const fresh = conv.diagnostics.splice(0);
     sinks.diagnostics(fresh.filter((d) => d.range.start.line >= chunk.synthetic).map((d) => ({ ...d, range: shift(d.range, by) })));
     for (const o of conv.outcomes) if (o.outcome !== 'translated') counts.notTranslated++;
@@ -250,15 +305,10 @@ export class DumpStreamer {
       }
       printedChains.set(head, chains.length);
     }
-    for (const { table, chain, nodes } of conv.placementLog!) {
-      const head = `${table.family} ${table.tableName}`;
-      for (const r of nodes) {
-        if (r.disabled !== undefined) lines.push(`# ${r.disabled}`);
-        else lines.push(`add rule ${head} ${chain.name} ${printRuleBody(r)}`);
-      }
-      chain.rules.length = 0;
-    }
-    conv.placementLog!.length = 0;
+    for (const l of this.ruleLines) lines.push(l);
+    this.ruleLines.length = 0;
+    for (const c of this.placedIn) c.rules.length = 0;
+    this.placedIn.clear();
     if (lines.length) sinks.out(lines.join('\n') + '\n');
   }
 }

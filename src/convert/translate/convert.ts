@@ -5,6 +5,7 @@
  */
 import type { Diagnostic, Range } from '../ast/common';
 import type { Command, Dialect, IptablesFile, TableBlock } from '../ast/iptables';
+import type { OpenTable } from '../iptables/parser';
 import type { Chain, Family, NftFile, ObjectDecl, Rule as NftRule, SetDecl, Stmt, Table, TableItem } from '../ast/nft';
 import { printNftFile, printRuleBody } from '../nft/printer';
 import { dialectFamily, RuleContext, type ConvertOptions, type Outcome, type TableServices } from './context';
@@ -214,6 +215,25 @@ interface PendingOutcome {
   diagnostics?: FileDiagnostic[];
 }
 
+/** A table block being converted. */
+interface TableRun {
+  readonly tb: TableBuilder;
+  readonly tableName: string;
+  /** Where the block's outcomes start. */
+  readonly firstOutcome: number;
+}
+
+/** Feeds a file's commands to the converter while it is parsed (Converter.feed). */
+export interface FileFeed {
+  command(cmd: Command, table: OpenTable): void;
+  tableEnd(block: TableBlock, table: OpenTable): void;
+  /** After the parse: its diagnostics and the commands outside any table. */
+  done(file: IptablesFile): void;
+}
+
+/** Outcomes of a streaming conversion do not keep their nodes (onPlaced has printed them). */
+const NO_NODES: NftRule[] = [];
+
 interface FileState {
   readonly dialect: Dialect;
   readonly family: Family;
@@ -253,18 +273,30 @@ export class Converter {
     const st: FileState = { dialect: f.dialect, family: dialectFamily(f.dialect), name: input.name };
     for (const d of f.diagnostics) this.report(input.name, d);
     for (const t of f.tables) this.addTable(t, st);
+    this.addStray(f, input.name);
+  }
+
+  private addStray(f: IptablesFile, name: string | undefined): void {
     for (const c of f.stray) {
-      this.report(input.name, { range: c.range, severity: 'error', code: 'rule-not-parsed', message: 'command outside any *table block: not converted' });
-      this.outcomes.push({ file: input.name, source: c.range, outcome: 'unsupported', table: '', chain: c.chain?.text ?? '', nodes: [] });
+      this.report(name, { range: c.range, severity: 'error', code: 'rule-not-parsed', message: 'command outside any *table block: not converted' });
+      this.outcomes.push({ file: name, source: c.range, outcome: 'unsupported', table: '', chain: c.chain?.text ?? '', nodes: [] });
     }
   }
 
   private addTable(block: TableBlock, st: FileState): void {
+    const run = this.openTable(block, st);
+    if (!run) return;
+    for (const cmd of block.commands) this.addCommand(cmd, run.tb, run.tableName, st);
+    this.closeTable(run, st);
+  }
+
+  /** A table block's chains (and what must be known before its rules); undefined when its rules are not converted. */
+  private openTable(block: Pick<TableBlock, 'name' | 'chains' | 'commands'>, st: FileState): TableRun | undefined {
     const tableName = block.name.text;
     if (st.dialect === 'ebtables' && tableName === 'broute') {
       this.report(st.name, { range: block.name.range, severity: 'error', code: 'table-not-translatable', message: 'the ebtables broute table has no nft table equivalent: use `meta broute set 1` in a bridge prerouting chain (priority -400)' });
       for (const c of block.commands) if (c.rule) this.outcomes.push({ file: st.name, source: c.range, outcome: 'unsupported', table: tableName, chain: c.chain?.text ?? '', nodes: [] });
-      return;
+      return undefined;
     }
     const tb = this.tableFor(st.family, tableName);
     this.currentTable = tb;
@@ -287,10 +319,48 @@ export class Converter {
     // Rules may jump to chains created later by -N; collect them first.
     for (const cmd of block.commands) if (cmd.kind === 'new-chain' && cmd.chain) tb.chain(cmd.chain.text);
     this.planBridge(block, st);
-    const firstOutcome = this.outcomes.length;
-    for (const cmd of block.commands) this.addCommand(cmd, tb, tableName, st);
-    if (tableName === 'raw' && (st.family === 'ip' || st.family === 'ip6')) this.helpersAfterConntrack(tb, this.outcomes.slice(firstOutcome), st);
-    this.finishPolicies(tb, st);
+    return { tb, tableName, firstOutcome: this.outcomes.length };
+  }
+
+  /** What follows a table block's rules. */
+  private closeTable(run: TableRun, st: FileState): void {
+    if (run.tableName === 'raw' && (st.family === 'ip' || st.family === 'ip6')) this.helpersAfterConntrack(run.tb, this.outcomes.slice(run.firstOutcome), st);
+    this.finishPolicies(run.tb, st);
+  }
+
+  /**
+   * addFile for a file parsed with onCommand/onTableEnd (parseIptablesSave): each command is
+   * converted as soon as it is parsed, so its tree can go before the next line is read. Same
+   * result and diagnostics (in the same order) as addFile, provided the file's tables declare
+   * their chains before their first command and it has no -N command (addFile reads both
+   * before any rule); iptables and ip6tables only, and not with --physdev bridge (which looks
+   * at a whole table first).
+   */
+  feed(dialect: Dialect, name?: string): FileFeed {
+    if ((dialect !== 'iptables' && dialect !== 'ip6tables') || this.opts.physdev === 'bridge') throw new Error(`Converter.feed: not for ${dialect}${this.opts.physdev === 'bridge' ? ' with --physdev bridge' : ''}`);
+    const st: FileState = { dialect, family: dialectFamily(dialect), name };
+    const parseDiagnosticsAt = this.diagnostics.length;
+    let current: { table: OpenTable; run: TableRun } | undefined;
+    return {
+      command: (cmd, table) => {
+        if (current?.table !== table) {
+          const run = this.openTable({ name: table.name, chains: table.chains, commands: [] }, st)!;
+          current = { table, run };
+        }
+        this.addCommand(cmd, current.run.tb, current.run.tableName, st);
+      },
+      tableEnd: (block, table) => {
+        if (current?.table === table) {
+          this.closeTable(current.run, st);
+          current = undefined;
+        } else this.addTable(block, st);
+      },
+      done: (file) => {
+        // addFile reports the syntax diagnostics before the tables' own.
+        this.diagnostics.splice(parseDiagnosticsAt, 0, ...file.diagnostics.map((d) => (name === undefined ? d : { ...d, file: name })));
+        this.addStray(file, name);
+      },
+    };
   }
 
   /**
@@ -390,18 +460,27 @@ export class Converter {
     const tr = translateRuleIn(ctx);
     const first = this.diagnostics.length;
     for (const d of ctx.diagnostics) this.report(st.name, d);
-    const nodes: NftRule[] = ctx.outcome === 'unsupported' ? [{ kind: 'rule', stmts: [], disabled: cmd.text, origin: cmd.range }] : tr.rules;
-    const o: PendingOutcome = { file: st.name, source: cmd.range, outcome: ctx.outcome, table: tableName, chain: chainName, nodes };
+    const source = cmd.range;
+    const nodes: NftRule[] = ctx.outcome === 'unsupported' ? [{ kind: 'rule', stmts: [], disabled: cmd.text, origin: source }] : tr.rules;
+    const o: PendingOutcome = { file: st.name, source, outcome: ctx.outcome, table: tableName, chain: chainName, nodes: this.onPlaced ? NO_NODES : nodes };
     if (ctx.diagnostics.length) o.diagnostics = this.diagnostics.slice(first);
     this.outcomes.push(o);
     this.place(c, cmd, nodes);
   }
 
-  /** When set, every placed rule is also logged in source order (streaming output). */
-  placementLog?: { table: TableBuilder; chain: Chain; nodes: NftRule[] }[];
+  /**
+   * Streaming output: called with every rule as it is placed, in source order. With it, rules
+   * appended to a chain are not also kept there (nor in the outcomes), so they can go once
+   * printed, except in ip/ip6 raw tables, which helpersAfterConntrack reads at the block's end.
+   */
+  onPlaced?: (table: TableBuilder, chain: Chain, nodes: NftRule[]) => void;
 
   private place(c: Chain, cmd: Command, nodes: NftRule[]): void {
-    if (this.placementLog && this.currentTable) this.placementLog.push({ table: this.currentTable, chain: c, nodes });
+    const tb = this.currentTable;
+    if (this.onPlaced && tb) {
+      this.onPlaced(tb, c, nodes);
+      if (cmd.kind !== 'insert' && !(tb.tableName === 'raw' && (tb.family === 'ip' || tb.family === 'ip6'))) return;
+    }
     if (cmd.kind === 'insert') {
       const pos = cmd.index ? Math.max(0, (parseInt(cmd.index.text, 10) || 1) - 1) : 0;
       c.rules.splice(Math.min(pos, c.rules.length), 0, ...nodes);
@@ -422,7 +501,7 @@ export class Converter {
    * with the path that reaches them (the built-in chains and the jumps leading to their chain)
    * and everything they jump to. The ip table keeps a comment where each moved rule was.
    */
-  private planBridge(block: TableBlock, st: FileState): void {
+  private planBridge(block: Pick<TableBlock, 'name' | 'chains' | 'commands'>, st: FileState): void {
     if (this.opts.physdev !== 'bridge' || st.dialect === 'ebtables' || st.dialect === 'arptables') return;
     const tableName = block.name.text;
     const byChain = new Map<string, Command[]>();

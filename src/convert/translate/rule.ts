@@ -57,7 +57,9 @@ export function translateMatch(m: MatchNode, ctx: RuleContext): Stmt[] {
   const t = findMatch(name, dialectFamily(ctx.dialect));
   if (t) {
     const out = t.translate(m, ctx);
-    for (const s of out) if (!s.origin) s.origin = m.range;
+    // One range object for the match's statements (a range is a value nobody mutates).
+    let origin: Range | undefined;
+    for (const s of out) if (!s.origin) s.origin = origin ??= m.range;
     return out;
   }
   const known = KNOWN_UNSUPPORTED_MATCHES[name];
@@ -116,8 +118,9 @@ function finish(ctx: RuleContext, variants: Stmt[][]): RuleTranslation {
   if (ctx.outcome === 'unsupported') return { rules: [] };
   const all = ctx.hasAlternatives ? variants.flatMap((v) => ctx.expand(v)) : variants;
   const rules: NftRule[] = [];
+  const origin = ctx.rule.range;
   for (const stmts of all) {
-    const r: NftRule = ctx.comment ? { kind: 'rule', stmts, origin: ctx.rule.range, comment: ctx.comment.text } : { kind: 'rule', stmts, origin: ctx.rule.range };
+    const r: NftRule = ctx.comment ? { kind: 'rule', stmts, origin, comment: ctx.comment.text } : { kind: 'rule', stmts, origin };
     rules.push(r);
   }
   return { rules };
