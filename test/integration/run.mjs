@@ -21,6 +21,7 @@ import {
   chromiumArgs, chromiumPath, ensureServer, installVsix, isolatedEnv, repoRoot, serverPrereqProblem, startServer, workbenchUrl,
 } from '../../scripts/vscode-server.mjs';
 import { buildExtension, bundleSuite } from './bundle.mjs';
+import { checkSummaryAfterReload } from './check-reload.mjs';
 import { checkStart } from './check-start.mjs';
 
 // Workbench chatter that says nothing about the extension (offline gallery, service worker...).
@@ -284,6 +285,12 @@ try {
     await page.screenshot({ path: shot }).then(() => say(`screenshot of the stuck workbench: ${shot}`), () => {});
   }
   await requestQueue;
+  // A real window reload cannot happen inside the suite (it would end the extension host running it).
+  if (typeof outcome === 'number' && (!grep || /reload/.test(grep))) {
+    await harnessCheck('the conversion summary comes back with the same counts after a window reload', async () => {
+      await checkSummaryAfterReload({ context, port: server.port, runDir, log: say });
+    });
+  }
 } catch (e) {
   failure = e.stack ?? String(e);
 }

@@ -98,6 +98,8 @@ export class SummaryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
     panel.webview.options = this.webviewOptions();
     this.attach(panel);
     const sources = (state as { sources?: unknown } | undefined)?.sources;
+    // Opening the conversion shows its output; a summary that was in front stays in front.
+    const wasVisible = panel.visible;
     let session: ConversionSession | undefined;
     if (Array.isArray(sources) && sources.length && sources.every((x) => typeof x === 'string')) {
       try {
@@ -108,6 +110,7 @@ export class SummaryPanel implements vscode.WebviewPanelSerializer, vscode.Dispo
       }
     }
     if (session) this.show(session, false);
+    if (wasVisible && this.panel === panel) panel.reveal(panel.viewColumn, true);
   }
 
   private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
