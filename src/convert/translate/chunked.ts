@@ -129,6 +129,53 @@ const PLAIN_RULE_HEAD = /^(?:\[\d+:\d+\] )?-([AN]) ([^\s"'\\]+)(?: |$)/;
 /** Options whose translation declares sets or objects (state that later chunks see). */
 const DECLARES = /--match-set|connlimit|--helper/;
 
+interface PlainBlock {
+  name: string;
+  decls: { name: string; policy: string }[];
+  newChains: string[];
+  appendChains: string[];
+}
+
+const PLAIN_TABLE = /^\*(\S+)\r?$/;
+const PLAIN_CHAIN = /^:(\S+) (\S+)(?: \[\d+:\d+\])?\r?$/;
+
+/**
+ * The table blocks of a chunk made only of plain lines (`*table`, `:CHAIN POLICY [p:b]`,
+ * `-A CHAIN ...`/`-N CHAIN` without declarations, COMMIT, comments): names, declared
+ * chains, and the chains its commands name. Undefined for anything else (the chunk is then
+ * primed through the converter, see skeleton).
+ */
+function plainBlocks(text: string): PlainBlock[] | undefined {
+  const blocks: PlainBlock[] = [];
+  let open: PlainBlock | undefined;
+  for (let at = 0; at < text.length; ) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const c = text.charCodeAt(at);
+    const line = end > at ? text.slice(at, end) : '';
+    at = end + 1;
+    if (line === '' || line === '\r' || c === 35 /* # */) continue;
+    if (c === 42 /* * */) {
+      const m = PLAIN_TABLE.exec(line);
+      if (!m) return undefined;
+      open = { name: m[1]!, decls: [], newChains: [], appendChains: [] };
+      blocks.push(open);
+    } else if (c === 58 /* : */) {
+      const m = PLAIN_CHAIN.exec(line);
+      if (!m || !open) return undefined;
+      open.decls.push({ name: m[1]!, policy: m[2]! });
+    } else if (c === 67 /* C */) {
+      if (line.replace(/\r$/, '') !== 'COMMIT' || !open) return undefined;
+      open = undefined;
+    } else {
+      const m = PLAIN_RULE_HEAD.exec(line);
+      if (!m || !open || DECLARES.test(line)) return undefined;
+      (m[1] === 'N' ? open.newChains : open.appendChains).push(m[2]!);
+    }
+  }
+  return blocks;
+}
+
 /**
  * A chunk reduced to what changes the converter's state when only tables, chains and
  * declarations matter: the first `-A CHAIN` of each chain (and every `-N CHAIN`) without its
@@ -245,7 +292,16 @@ export class DumpStreamer {
     const counts = { syntaxErrors: 0, notTranslated: 0 };
     for (let k = 0; k < to; k++) {
       const c = this.chunks[k]!;
-      this.chunk({ ...c, text: () => skeleton(c.text()) }, quiet, counts);
+      const blocks = plainBlocks(c.text());
+      if (blocks) for (const b of blocks) this.conv.declareTable(this.dialect, b.name, b.decls, [...b.newChains, ...b.appendChains]);
+      else this.chunk({ ...c, text: () => skeleton(c.text()) }, quiet, counts);
+    }
+    // After each chunk, everything it created is printed: so it is after these.
+    for (const tb of this.conv.tables.values()) {
+      const head = `${tb.family} ${tb.tableName}`;
+      this.printedTables.add(head);
+      this.printedChains.set(head, tb.chainList().length);
+      this.printedDecls.set(head, tb.declarations().length);
     }
   }
 
