@@ -441,8 +441,7 @@ describe('conversion view', function () {
   }
 
   it('clicking a chain or feature row of the summary reveals its rule in the source', async function () {
-    // Real clicks need the browser page of our harness (not there under npm run test:electron).
-    if (!harnessHasPage()) this.skip();
+    requirePrereqs(this, { what: 'the harness browser page, for real clicks (absent under npm run test:electron)', ok: harnessHasPage() });
     const { doc, st } = await computeSummary();
     const summary = st.summary!;
     const source = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
