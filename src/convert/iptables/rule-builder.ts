@@ -263,8 +263,8 @@ class RuleBuilder {
   // State of the rule being built, reset by build().
   private toks: readonly Tok[] = EMPTY;
   private i = 0;
-  private options: ParsedOption[] = [];
-  private modules: ModuleBuild[] = [];
+  private readonly options: ParsedOption[] = [];
+  private readonly modules: ModuleBuild[] = [];
   private target: ModuleBuild | undefined;
   private current: ModuleBuild | undefined;
   private pendingBang: Bang | undefined;
@@ -284,8 +284,9 @@ class RuleBuilder {
     const { dialect, diagnostics } = this;
     this.toks = toks;
     this.i = from;
-    this.options = [];
-    this.modules = [];
+    // Reused from rule to rule: the rule gets exact-size copies (compact, toMatch).
+    this.options.length = 0;
+    this.modules.length = 0;
     this.target = undefined;
     this.current = undefined;
     this.pendingBang = undefined;

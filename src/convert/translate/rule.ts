@@ -167,13 +167,30 @@ function translateIp(ctx: RuleContext): RuleTranslation {
   if (oif) push(head, ifnameStmt('oifname', arg(oif), oif.negated, optRange(oif)));
   push(head, fragmentStmt(core.get('fragment'), ctx));
   push(head, protocolStmt(ctx));
-  const pairs = cross(addressChoices(core.get('source')), addressChoices(core.get('destination')));
+  const sources = addressChoices(core.get('source'));
+  const destinations = addressChoices(core.get('destination'));
+  const ssel = family === 'ip' ? 'ip saddr' : 'ip6 saddr';
+  const dsel = family === 'ip' ? 'ip daddr' : 'ip6 daddr';
+  if (sources.length === 1 && destinations.length === 1) {
+    // One address pair (nearly every rule): the same statements and diagnostics, in the same
+    // order, without the intermediate arrays of the general case below.
+    const body: Stmt[] = [];
+    for (const m of ctx.rule.matches) for (const x of translateMatch(m, ctx)) body.push(x);
+    for (const x of counterStmt(ctx)) body.push(x);
+    for (const x of translateTarget(ctx.rule.target, ctx)) body.push(x);
+    const out = head;
+    const s = sources[0];
+    const d = destinations[0];
+    if (s) push(out, ipAddrStmt(ssel, s, family, ctx));
+    if (d) push(out, ipAddrStmt(dsel, d, family, ctx));
+    for (const x of body) out.push(x);
+    return finish(ctx, [out]);
+  }
+  const pairs = cross(sources, destinations);
   noteExpansion(ctx, pairs.length, ctx.rule.range);
   const body: Stmt[] = [];
   for (const m of ctx.rule.matches) body.push(...translateMatch(m, ctx));
   const tail = [...counterStmt(ctx), ...translateTarget(ctx.rule.target, ctx)];
-  const ssel = family === 'ip' ? 'ip saddr' : 'ip6 saddr';
-  const dsel = family === 'ip' ? 'ip daddr' : 'ip6 daddr';
   const variants = pairs.map(([s, d]) => {
     const out = head.slice();
     if (s) push(out, ipAddrStmt(ssel, s, family, ctx));
