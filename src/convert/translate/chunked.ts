@@ -15,11 +15,9 @@ import { Converter, type ConversionResult, type ConvertFileOptions, type FileDia
 /** Rule lines per chunk. */
 const CHUNK_RULES = 4000;
 
-export interface Chunk {
-  /** The chunk's text, made when asked for (a huge dump's chunks are not all kept at once). */
+interface Chunk {
+  /** The chunk's text, made when asked for. */
   text(): string;
-  /** Rule lines in it. */
-  rules: number;
   /** Lines of repeated header at the top (not from this part of the file). */
   synthetic: number;
   /** Real line number of the chunk's first non-synthetic line. */
@@ -34,14 +32,11 @@ function* chunksOf(text: string): Generator<Chunk> {
   let rules = 0;
   let inTable = false;
   let continuing = false;
-  let chunkRules = 0;
   const emit = (to: number, closeTable: boolean): Chunk => {
     const from = bodyFrom;
     const pre = continuing ? header + '\n' : '';
     const post = closeTable ? '\nCOMMIT' : '';
-    const c = { text: () => pre + text.slice(from, to) + post, rules: chunkRules, synthetic: continuing ? 1 : 0, firstLine: bodyStart };
-    chunkRules = 0;
-    return c;
+    return { text: () => pre + text.slice(from, to) + post, synthetic: continuing ? 1 : 0, firstLine: bodyStart };
   };
   let i = 0;
   for (let at = 0; at <= text.length; i++) {
@@ -64,7 +59,6 @@ function* chunksOf(text: string): Generator<Chunk> {
       continuing = false;
     } else if (c === 45 /* - */ || c === 91 /* [ */) {
       rules++;
-      chunkRules++;
       if (rules % CHUNK_RULES === 0 && inTable) {
         yield emit(end, true);
         bodyFrom = -1;
@@ -125,85 +119,6 @@ export interface StreamCounts {
   notTranslated: number;
 }
 
-const PLAIN_RULE_HEAD = /^(?:\[\d+:\d+\] )?-([AN]) ([^\s"'\\]+)(?: |$)/;
-/** Options whose translation declares sets or objects (state that later chunks see). */
-const DECLARES = /--match-set|connlimit|--helper/;
-
-interface PlainBlock {
-  name: string;
-  decls: { name: string; policy: string }[];
-  newChains: string[];
-  appendChains: string[];
-}
-
-const PLAIN_TABLE = /^\*(\S+)\r?$/;
-const PLAIN_CHAIN = /^:(\S+) (\S+)(?: \[\d+:\d+\])?\r?$/;
-
-/**
- * The table blocks of a chunk made only of plain lines (`*table`, `:CHAIN POLICY [p:b]`,
- * `-A CHAIN ...`/`-N CHAIN` without declarations, COMMIT, comments): names, declared
- * chains, and the chains its commands name. Undefined for anything else (the chunk is then
- * primed through the converter, see skeleton).
- */
-function plainBlocks(text: string): PlainBlock[] | undefined {
-  const blocks: PlainBlock[] = [];
-  let open: PlainBlock | undefined;
-  for (let at = 0; at < text.length; ) {
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    const c = text.charCodeAt(at);
-    const line = end > at ? text.slice(at, end) : '';
-    at = end + 1;
-    if (line === '' || line === '\r' || c === 35 /* # */) continue;
-    if (c === 42 /* * */) {
-      const m = PLAIN_TABLE.exec(line);
-      if (!m) return undefined;
-      open = { name: m[1]!, decls: [], newChains: [], appendChains: [] };
-      blocks.push(open);
-    } else if (c === 58 /* : */) {
-      const m = PLAIN_CHAIN.exec(line);
-      if (!m || !open) return undefined;
-      open.decls.push({ name: m[1]!, policy: m[2]! });
-    } else if (c === 67 /* C */) {
-      if (line.replace(/\r$/, '') !== 'COMMIT' || !open) return undefined;
-      open = undefined;
-    } else {
-      const m = PLAIN_RULE_HEAD.exec(line);
-      if (!m || !open || DECLARES.test(line)) return undefined;
-      (m[1] === 'N' ? open.newChains : open.appendChains).push(m[2]!);
-    }
-  }
-  return blocks;
-}
-
-/**
- * A chunk reduced to what changes the converter's state when only tables, chains and
- * declarations matter: the first `-A CHAIN` of each chain (and every `-N CHAIN`) without its
- * rule, lines whose translation declares something, and anything unusual, whole. Other lines
- * become empty, so line numbers stay. (Primes a converter that starts in the middle of a dump.)
- */
-function skeleton(text: string): string {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const line of text.split('\n')) {
-    const c = line.charCodeAt(0);
-    if (c === 42 /* * */) seen.clear();
-    if (c !== 45 && c !== 91) {
-      out.push(line);
-      continue;
-    }
-    const m = PLAIN_RULE_HEAD.exec(line);
-    if (!m || DECLARES.test(line)) out.push(line);
-    else if (m[1] === 'N') out.push(`-N ${m[2]}`);
-    else if (seen.has(m[2]!)) out.push('');
-    else {
-      seen.add(m[2]!);
-      out.push(`-A ${m[2]}`);
-    }
-  }
-  return out.join('\n');
-}
-
 const NEW_CHAIN = /(?:^|\s)(?:-N|--new-chain)(?:\s|$)/m;
 
 /**
@@ -255,11 +170,8 @@ export class DumpStreamer {
   private readonly placedIn = new Set<Chain>();
   /** Whether chunks may be converted while they are parsed (Converter.feed). */
   private readonly feedable: boolean;
-  /** The dump's chunks (CHUNK_RULES rule lines each; the unit of conversion and of printing). */
-  readonly chunks: Chunk[];
-
   constructor(
-    text: string,
+    private readonly text: string,
     private readonly dialect: Dialect,
     opts: ConvertFileOptions,
     private readonly name?: string,
@@ -272,53 +184,13 @@ export class DumpStreamer {
       this.placedIn.add(chain);
     };
     this.feedable = (dialect === 'iptables' || dialect === 'ip6tables') && opts.physdev !== 'bridge';
-    this.chunks = [...chunksOf(text)];
   }
 
-  /** Converts and prints chunks [from, to). */
-  run(sinks: StreamSinks, from = 0, to = this.chunks.length): StreamCounts {
+  /** Converts and prints the dump, chunk by chunk (CHUNK_RULES rule lines: the unit of conversion and of printing). */
+  run(sinks: StreamSinks): StreamCounts {
     const counts = { syntaxErrors: 0, notTranslated: 0 };
-    for (let k = from; k < to; k++) this.chunk(this.chunks[k]!, sinks, counts);
+    for (const chunk of chunksOf(this.text)) this.chunk(chunk, sinks, counts);
     return counts;
-  }
-
-  /**
-   * Brings the converter's state to where it would be after chunks [0, to) without printing
-   * them: each chunk is converted reduced to its skeleton (the lines that change that state).
-   * `state()` tells whether that reached the same state as a full conversion.
-   */
-  prime(to: number): void {
-    const quiet: StreamSinks = { out: () => {}, diagnostics: () => {} };
-    const counts = { syntaxErrors: 0, notTranslated: 0 };
-    for (let k = 0; k < to; k++) {
-      const c = this.chunks[k]!;
-      const blocks = plainBlocks(c.text());
-      if (blocks) for (const b of blocks) this.conv.declareTable(this.dialect, b.name, b.decls, [...b.newChains, ...b.appendChains]);
-      else this.chunk({ ...c, text: () => skeleton(c.text()) }, quiet, counts);
-    }
-    // After each chunk, everything it created is printed: so it is after these.
-    for (const tb of this.conv.tables.values()) {
-      const head = `${tb.family} ${tb.tableName}`;
-      this.printedTables.add(head);
-      this.printedChains.set(head, tb.chainList().length);
-      this.printedDecls.set(head, tb.declarations().length);
-    }
-  }
-
-  /**
-   * The converter state that later chunks depend on, as text: tables in order, their chains
-   * (with base chain and policy), declarations and used names. Equal states convert and print
-   * the following chunks identically.
-   */
-  state(): string {
-    const out: string[] = [];
-    for (const tb of this.conv.tables.values()) {
-      out.push(`table ${tb.family} ${tb.tableName}`);
-      for (const c of tb.chainList()) out.push(`chain ${c.name} ${JSON.stringify(c.base ?? null)} ${c.policy ?? ''}`);
-      for (const d of tb.declarations()) out.push(`decl ${JSON.stringify(d)}`);
-      out.push(`used ${[...tb.usedNames()].sort().join(' ')}`);
-    }
-    return out.join('\n');
   }
 
   private chunk(chunk: Chunk, sinks: StreamSinks, counts: StreamCounts): void {

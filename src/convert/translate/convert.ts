@@ -4,7 +4,7 @@
  * happens once, at the end, with the printer's spans giving the output ranges.
  */
 import type { Diagnostic, Range } from '../ast/common';
-import type { Command, Dialect, IptablesFile, TableBlock, Word } from '../ast/iptables';
+import type { Command, Dialect, IptablesFile, TableBlock } from '../ast/iptables';
 import type { OpenTable } from '../iptables/parser';
 import type { Chain, Family, NftFile, ObjectDecl, Rule as NftRule, SetDecl, Stmt, Table, TableItem } from '../ast/nft';
 import { printNftFile, printRuleBody } from '../nft/printer';
@@ -184,11 +184,6 @@ export class TableBuilder implements TableServices {
     return this.declList;
   }
 
-  /** Names taken in the table (declarations and fresh names). */
-  usedNames(): ReadonlySet<string> {
-    return this.used;
-  }
-
   /** Chains in order of first mention (a live list: it only grows). */
   chainList(): readonly Chain[] {
     return this.chainOrder;
@@ -326,22 +321,6 @@ export class Converter {
   private closeTable(run: TableRun, st: FileState): void {
     if (run.tableName === 'raw' && (st.family === 'ip' || st.family === 'ip6')) this.helpersAfterConntrack(run.tb, this.outcomes.slice(run.firstOutcome), st);
     this.finishPolicies(run.tb, st);
-  }
-
-  /**
-   * What a table block does to the converter's tables and chains, without its rules: its chain
-   * declarations (`:NAME POLICY`), then `chains` created in that order (addTable creates the
-   * chains of -N lines first, then those of -A lines in order). Primes a converter that starts
-   * in the middle of a dump (DumpStreamer.prime checks the state it reaches).
-   */
-  declareTable(dialect: Dialect, name: string, decls: readonly { readonly name: string; readonly policy: string }[], chains: readonly string[]): void {
-    const st: FileState = { dialect, family: dialectFamily(dialect) };
-    const at: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const word = (text: string): Word => ({ text, quoted: false, range: at });
-    const run = this.openTable({ name: word(name), chains: decls.map((d) => ({ name: word(d.name), policy: word(d.policy), range: at })), commands: [] }, st);
-    if (!run) return;
-    for (const c of chains) run.tb.chain(c);
-    this.closeTable(run, st);
   }
 
   /**
