@@ -36,10 +36,23 @@ const commandModulesApart = {
   },
 };
 
+// In the CLI, the iptables parser's Chevrotain lexers (only needed for unusual lines and for
+// single commands) are a file of their own too: a dump's conversion then never compiles Chevrotain.
+const iptablesLexerApart = {
+  name: 'iptables-lexer-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/lexer$/ }, (args) => {
+      if (args.kind !== 'require-call' || !/[\\/]iptables[\\/]parser\.ts$/.test(args.importer)) return undefined;
+      return { path: './iptables-lexer.js', external: true };
+    });
+  },
+};
+
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [commandModulesApart], supported: { 'dynamic-import': false } },
-  ...commandModules.map((name) => ({ ...common, entryPoints: [`src/cli/${name}.ts`], outfile: `dist/cli-${name}.js` })),
+  ...commandModules.map((name) => ({ ...common, entryPoints: [`src/cli/${name}.ts`], outfile: `dist/cli-${name}.js`, plugins: [iptablesLexerApart] })),
+  { ...common, entryPoints: ['src/convert/iptables/lexer.ts'], outfile: 'dist/iptables-lexer.js' },
   { ...common, entryPoints: ['src/language/analysis-worker.ts'], outfile: 'dist/language-worker.js' },
   { ...common, entryPoints: ['src/views/conversion/verify-worker.ts'], outfile: 'dist/verify-worker.js' },
 ];
