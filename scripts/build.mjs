@@ -22,16 +22,21 @@ const common = {
 };
 
 // The CLI loads a command's module only when it runs (src/cli/commands.ts imports each with
-// `import()`): each becomes its own bundle, dist/cli-NAME.js, so `nflens X` compiles only X's code.
+// `import()`). The translate commands (drop-ins that must start fast) get a bundle of their own,
+// dist/cli-translate.js; every other command module shares dist/cli-commands.js (one copy of
+// the code they have in common keeps the .vsix small).
 const commandsSource = readFileSync(new URL('../src/cli/commands.ts', import.meta.url), 'utf8');
 const commandModules = [...commandsSource.matchAll(/import\('\.\/([\w-]+)'\)/g)].map((m) => m[1]);
+const OWN_BUNDLE = ['translate'];
+const sharedModules = commandModules.filter((m) => !OWN_BUNDLE.includes(m));
+const bundleOf = (name) => (OWN_BUNDLE.includes(name) ? `./cli-${name}.js` : './cli-commands.js');
 const commandModulesApart = {
   name: 'command-modules-apart',
   setup(build) {
     build.onResolve({ filter: /^\.\/[\w-]+$/ }, (args) => {
       const name = args.path.slice(2);
       if (args.kind !== 'dynamic-import' || !args.importer.endsWith('commands.ts') || !commandModules.includes(name)) return undefined;
-      return { path: `./cli-${name}.js`, external: true };
+      return { path: bundleOf(name), external: true };
     });
   },
 };
@@ -51,7 +56,12 @@ const iptablesLexerApart = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [commandModulesApart], supported: { 'dynamic-import': false } },
-  ...commandModules.map((name) => ({ ...common, entryPoints: [`src/cli/${name}.ts`], outfile: `dist/cli-${name}.js`, plugins: [iptablesLexerApart] })),
+  ...OWN_BUNDLE.map((name) => ({ ...common, entryPoints: [`src/cli/${name}.ts`], outfile: `dist/cli-${name}.js`, plugins: [iptablesLexerApart] })),
+  {
+    ...common,
+    stdin: { contents: sharedModules.map((m) => `export * from './${m}';`).join('\n'), resolveDir: 'src/cli', sourcefile: 'cli-commands.ts', loader: 'ts' },
+    outfile: 'dist/cli-commands.js',
+  },
   { ...common, entryPoints: ['src/convert/iptables/lexer.ts'], outfile: 'dist/iptables-lexer.js' },
   { ...common, entryPoints: ['src/language/analysis-worker.ts'], outfile: 'dist/language-worker.js' },
   { ...common, entryPoints: ['src/views/conversion/verify-worker.ts'], outfile: 'dist/verify-worker.js' },
