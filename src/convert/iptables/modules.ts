@@ -369,9 +369,16 @@ export function findTarget(dialect: Dialect, name: string): ModuleSpec | undefin
   return idx.targets.get(name) ?? idx.targetsUpper.get(name.toUpperCase());
 }
 
+const optionIndexes = new WeakMap<ModuleSpec, Map<string, ModuleOption>>();
 export function findModuleOption(spec: ModuleSpec, name: string): ModuleOption | undefined {
-  for (const o of spec.options) if (o.name === name || o.aliases.includes(name)) return o;
-  return undefined;
+  // The rule builder asks this several times per option word: an index per module.
+  let index = optionIndexes.get(spec);
+  if (!index) {
+    index = new Map();
+    for (const o of spec.options) for (const n of [o.name, ...o.aliases]) if (!index.has(n)) index.set(n, o);
+    optionIndexes.set(spec, index);
+  }
+  return index.get(name);
 }
 
 /** ebtables: the extension an option loads implicitly. */

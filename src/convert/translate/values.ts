@@ -7,6 +7,18 @@
 
 /** strtoul(s, 0) semantics: 0x.. hex, 0.. octal, else decimal. Undefined when not a whole number. */
 export function parseUint(s: string, max = 0xffffffff): number | undefined {
+  // Fast path: a short plain decimal without a leading zero (most ports, zones, numbers).
+  const len = s.length;
+  if (len > 0 && len <= 9 && s.charCodeAt(0) !== 48) {
+    let v = 0;
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+    }
+    if (i === len) return v <= max ? v : undefined;
+  }
   const t = s.trim();
   let v: number;
   if (/^0[xX][0-9a-fA-F]+$/.test(t)) v = parseInt(t.slice(2), 16);
@@ -59,7 +71,7 @@ export function parseIPv4(s: string): number | undefined {
 
 export function formatIPv4(v: number): string {
   v = v >>> 0;
-  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
 /** Prefix length of a contiguous mask, or -1. */
@@ -268,7 +280,15 @@ const CHAIN_PROTOS: [string, number][] = [
 
 const PROTO_ALIASES: Record<string, number> = { hopopt: 0, 'ipv6-icmp': 58, icmp6: 58 };
 
+const protocolNumbers = new Map<string, number | undefined>();
 export function protocolNumber(name: string): number | undefined {
+  if (protocolNumbers.has(name)) return protocolNumbers.get(name);
+  const num = lookUpProtocolNumber(name);
+  if (protocolNumbers.size < 1000) protocolNumbers.set(name, num);
+  return num;
+}
+
+function lookUpProtocolNumber(name: string): number | undefined {
   const n = name.toLowerCase();
   const num = parseUint(n, 255);
   if (num !== undefined) return num;
@@ -278,14 +298,29 @@ export function protocolNumber(name: string): number | undefined {
 }
 
 /** The name iptables prints for a protocol number (proto_to_name). */
+const protocolNames = new Map<number, string | undefined>();
 export function protocolName(num: number): string | undefined {
+  if (protocolNames.has(num)) return protocolNames.get(num);
+  const name = lookUpProtocolName(num);
+  if (protocolNames.size < 1000) protocolNames.set(num, name);
+  return name;
+}
+
+function lookUpProtocolName(num: number): string | undefined {
   for (const [p, v] of CHAIN_PROTOS) if (v === num && num !== 0) return p;
   for (const [p, v] of PROTOCOLS) if (v === num && num !== 0) return p;
   return undefined;
 }
 
 /** Names getprotobynumber gives, used to find a protocol's match module. */
-export function protocolMatchNames(num: number): string[] {
+const matchNames = new Map<number, readonly string[]>();
+export function protocolMatchNames(num: number): readonly string[] {
+  let names = matchNames.get(num);
+  if (!names) matchNames.set(num, (names = Object.freeze(lookUpMatchNames(num))));
+  return names;
+}
+
+function lookUpMatchNames(num: number): string[] {
   const out: string[] = [];
   for (const [p, v] of CHAIN_PROTOS) if (v === num) out.push(p);
   for (const [p, v] of PROTOCOLS) if (v === num) {
