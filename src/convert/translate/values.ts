@@ -243,19 +243,45 @@ export function parseIPv6Net(s: string): Addr6 | undefined {
 
 // ---------------------------------------------------------------- MAC
 
-export function parseMac(s: string): number[] | undefined {
-  const parts = s.split(':');
-  if (parts.length !== 6) return undefined;
-  const out: number[] = [];
-  for (const p of parts) {
-    if (!/^[0-9a-fA-F]{1,2}$/.test(p)) return undefined;
-    out.push(parseInt(p, 16));
-  }
-  return out;
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
+/** Six `:`-separated groups of one or two hex digits. */
+export function parseMac(s: string): number[] | undefined {
+  const out: number[] = [];
+  let i = 0;
+  for (let group = 0; group < 6; group++) {
+    if (group > 0) {
+      if (s.charCodeAt(i) !== 58) return undefined;
+      i++;
+    }
+    const a = hexDigit(s.charCodeAt(i));
+    if (a < 0) return undefined;
+    const b = hexDigit(s.charCodeAt(i + 1));
+    if (b < 0) {
+      out.push(a);
+      i += 1;
+    } else {
+      out.push(a * 16 + b);
+      i += 2;
+    }
+  }
+  return i === s.length ? out : undefined;
+}
+
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function formatMac(m: number[], pad = true): string {
-  return m.map((b) => (pad ? b.toString(16).padStart(2, '0') : b.toString(16))).join(':');
+  let out = '';
+  for (let k = 0; k < m.length; k++) {
+    const b = m[k]!;
+    out += (k ? ':' : '') + (pad && b >= 0 && b < 256 && Number.isInteger(b) ? HEX2[b]! : pad ? b.toString(16).padStart(2, '0') : b.toString(16));
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- protocols and services
