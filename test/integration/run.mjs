@@ -189,6 +189,7 @@ try {
 
   // Requests from the extension host run one at a time, in order.
   let requestQueue = Promise.resolve();
+  let profiler;
   const handlers = {
     async screenshot({ name }) {
       if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`bad screenshot name ${name}`);
@@ -214,6 +215,18 @@ try {
         await new Promise((r) => setTimeout(r, 200));
       }
       throw new Error(`no webview element matches ${selector}`);
+    },
+    // CPU profile of the workbench page (the benchmark's NFLENS_BENCH_PROFILE).
+    async profileStart() {
+      profiler ??= await page.context().newCDPSession(page);
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.start');
+      return true;
+    },
+    async profileStop({ path }) {
+      const { profile } = await profiler.send('Profiler.stop');
+      writeFileSync(String(path), JSON.stringify(profile));
+      return String(path);
     },
     editorLines: () => page.evaluate(() => {
       const editor = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');

@@ -397,12 +397,18 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     if (!result || !index) return;
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const uri of session.sources) byFile.set(uri.toString(), []);
+    // After a rule splice every other rule kept its output lines: what was published for them still holds.
+    const linesKept = index.derived;
     for (const d of result.diagnostics) {
       const list = byFile.get(d.file ?? '');
       if (!list || !isConversionDiagnostic(d)) continue;
+      const known = this.shown.get(d);
+      if (linesKept && known && known.output === session.outputUri) {
+        list.push(known.diagnostic);
+        continue;
+      }
       const rule = index.ruleOf(d);
       const at = rule?.output?.start.line ?? -1;
-      const known = this.shown.get(d);
       if (known && known.outputLine === at && known.output === session.outputUri) {
         list.push(known.diagnostic);
         continue;
@@ -451,14 +457,14 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     }
   }
 
-  /** Problems per output line of a session's latest result (computed once per result). */
+  /** Problems per output line of a session's latest result (computed once per result, kept across splices that change none). */
   private readonly problemLines = new WeakMap<object, Map<number, ProblemLine>>();
 
   private problemsOf(session: ConversionSession): Map<number, ProblemLine> {
     const result = session.result;
     const index = session.index;
     if (!result || !index) return new Map();
-    const cached = this.problemLines.get(result);
+    const cached = this.problemLines.get(index.problemsKey);
     if (cached) return cached;
     const perLine = new Map<number, ProblemLine>();
     const rank = { error: 3, warning: 2, information: 1, hint: 0 } as const;
@@ -475,7 +481,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
         if (!entry.codes.includes(d.code)) entry.codes.push(d.code);
       }
     }
-    this.problemLines.set(result, perLine);
+    this.problemLines.set(index.problemsKey, perLine);
     return perLine;
   }
 

@@ -285,6 +285,8 @@ export class ConversionIndex {
   readonly derived: boolean = false;
   /** The same object for indexes with the same counts per chain (what is shown per chain can be reused). */
   readonly countsKey: object = {};
+  /** The same object for indexes with the same diagnostics on the same output lines. */
+  readonly problemsKey: object = {};
 
   /**
    * The index of `next`, a result that differs from this one's in a single rule that kept its
@@ -316,7 +318,13 @@ export class ConversionIndex {
       for (let i = 1; i < map.length && inOrder; i++) if (map[i - 1]!.output.start.line > map[i]!.output.start.line) inOrder = false;
       this.byOutput = inOrder ? map : map.slice().sort((a, b) => a.output.start.line - b.output.start.line);
       if (this.patch(base.from, base.old, base.neu)) {
-        this.summary = this.patchSummary(base.from, base.old, base.neu);
+        // A splice keeps every diagnostic object of the other lines: the list changed only if an object did.
+        const a = base.from.result.diagnostics;
+        const b = result.diagnostics;
+        let touched = a.length !== b.length;
+        for (let i = 0; i < a.length && !touched; i++) touched = a[i] !== b[i];
+        this.summary = this.patchSummary(base.from, base.old, base.neu, touched);
+        if (!touched) this.problemsKey = base.from.problemsKey;
         this.derived = true;
         if (base.old.outcome === base.neu.outcome) this.countsKey = base.from.countsKey;
         return;
@@ -402,7 +410,7 @@ export class ConversionIndex {
     return true;
   }
 
-  private patchSummary(from: ConversionIndex, old: RuleOutcome, neu: RuleOutcome): Summary {
+  private patchSummary(from: ConversionIndex, old: RuleOutcome, neu: RuleOutcome, touched: boolean): Summary {
     const prev = from.summary;
     const totals = { translated: prev.translated, approximated: prev.approximated, unsupported: prev.unsupported };
     totals[old.outcome]--;
@@ -416,11 +424,6 @@ export class ConversionIndex {
         return rest;
       });
     }
-    // A splice keeps every diagnostic object of the other lines: the groups change only when the list did.
-    const a = from.result.diagnostics;
-    const b = this.result.diagnostics;
-    let touched = a.length !== b.length;
-    for (let i = 0; i < a.length && !touched; i++) touched = a[i] !== b[i];
     return {
       rules: prev.rules,
       ...totals,

@@ -3,7 +3,7 @@
 // it prints figures and asserts nothing about speed.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activeExtension, sleep, tidyWorkbench } from './support';
+import { activeExtension, pageProfile, sleep, tidyWorkbench } from './support';
 
 const dumpPath = process.env.NFLENS_BENCH_DUMP;
 
@@ -45,6 +45,17 @@ if (process.env.NFLENS_BENCH === '1' && dumpPath) {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(dumpPath));
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
       await sleep(1000);
+      // NFLENS_BENCH_PROFILE=FILE: a CPU profile of the extension host for the timed part.
+      const profileTo = process.env.NFLENS_BENCH_PROFILE;
+      const inspector = profileTo ? await import('node:inspector') : undefined;
+      const session = inspector ? new inspector.Session() : undefined;
+      const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session!.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+      if (session) {
+        session.connect();
+        await post('Profiler.enable');
+        await post('Profiler.start');
+        await pageProfile('start');
+      }
       const t0 = performance.now();
       console.log(`[bench-trace ${t0.toFixed(0)}] test: convert command`);
       const out = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert', doc.uri);
@@ -70,6 +81,12 @@ if (process.env.NFLENS_BENCH === '1' && dumpPath) {
         const totalMs = performance.now() - t1;
         const st = await vscode.commands.executeCommand<{ lastCostMs: number; lastKind: string }>('netfilterLens.convert.testState', out);
         updates.push({ totalMs, convertMs: st.lastCostMs, kind: st.lastKind });
+      }
+      if (session && profileTo) {
+        const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+        (await import('node:fs')).writeFileSync(profileTo, JSON.stringify(profile));
+        session.disconnect();
+        await pageProfile('stop', profileTo.replace(/(\.cpuprofile)?$/, '.page.cpuprofile'));
       }
       const figures = {
         rules: first.summary.rules,

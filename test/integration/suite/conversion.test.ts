@@ -28,6 +28,7 @@ interface TestState {
   generation: number;
   summary: ConversionIndex['summary'];
   outputProblemLines: number[];
+  lastKind: 'full' | 'rule';
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -304,6 +305,21 @@ describe('conversion view', function () {
       assert.ok(c.text.includes('dport 4242') && c.text.split('\n').length === 2, `the new line only: ${JSON.stringify(c.text)}`);
     }
     assert.equal(outputDoc(out).isDirty, false);
+    assertSameDiagnostics(doc.uri, expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS));
+    // A second edit makes the rule unsupported: its problem appears, pointing at its output line.
+    const edited = doc.lineAt(line).text;
+    const target = edited.indexOf(' -j ');
+    await editor.edit((e) => e.replace(new vscode.Range(line, target, line, edited.length), ' -j CHECKSUM --checksum-fill'));
+    const want = expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS);
+    await waitFor('the output to show the new rule', () => outputDoc(out).getText() === want.output);
+    await waitFor('the problem of the edited rule', () => ourDiagnostics(doc.uri).some((d) => d.range.start.line === line));
+    assertSameDiagnostics(doc.uri, want);
+    const rule = want.rules.find((r) => r.source.start.line === line)!;
+    assert.equal(rule.outcome, 'unsupported');
+    for (const d of ourDiagnostics(doc.uri).filter((x) => x.range.start.line === line)) {
+      assert.equal(d.relatedInformation?.[0]?.location.range.start.line, rule.output!.start.line);
+    }
+    assert.equal((await state(out)).lastKind, 'rule', 'both edits re-translated only their rule');
     await sleep(300);
     assert.equal(outputEditor(out)?.visibleRanges[0]?.start.line, top, 'the output keeps its scroll position');
   });

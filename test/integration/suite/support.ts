@@ -118,6 +118,11 @@ export async function clickInWebview(selector: string): Promise<boolean> {
   return clicked === true;
 }
 
+/** Starts / stops (writing `path`) a CPU profile of the workbench page: for benchmarks only. */
+export async function pageProfile(action: 'start' | 'stop', path?: string): Promise<void> {
+  await askHarness(action === 'start' ? 'profileStart' : 'profileStop', path ? { path } : {}, 60_000);
+}
+
 /** One rendered run of text in an editor line and the colour the theme gave it. */
 export interface RenderedToken {
   readonly text: string;
