@@ -77,6 +77,23 @@ describe('Converter.feed (commands converted while the file is parsed)', functio
     assert.ok(c.result().diagnostics.some((d) => d.code === 'raw-after-conntrack'));
   });
 
+  for (const [what, dump] of [
+    ['a -N after the rule that jumps to its chain', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j later\n-N later\n-A later -j DROP\nCOMMIT\n'],
+    ['a chain declared after a rule', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j later\n:later - [0:0]\nCOMMIT\n'],
+    ['--new-chain, tab-separated', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j later\n--new-chain\tlater\nCOMMIT\n'],
+  ]) {
+    it(`the streaming path reads such a chunk whole first: ${what}`, () => {
+      const opts = { style: 'script' as const, numericPriority: true };
+      const whole = convertFiles([{ file: parseIptablesSave(dump, { dialect: 'iptables' }), name: 'd' }], opts);
+      assert.ok(!whole.diagnostics.some((d) => d.code === 'unknown-target'));
+      let out = '';
+      const codes: string[] = [];
+      streamLargeDump(dump, 'iptables', opts, { out: (t) => (out += t), diagnostics: (ds) => codes.push(...ds.map((d) => d.code)) }, 'd');
+      assert.equal(out, whole.output);
+      assert.deepEqual(codes, whole.diagnostics.map((d) => d.code));
+    });
+  }
+
   it('is refused where addFile reads a whole table first (--physdev bridge, ebtables)', () => {
     assert.throws(() => new Converter({ physdev: 'bridge' }).feed('iptables'));
     assert.throws(() => new Converter({}).feed('ebtables'));

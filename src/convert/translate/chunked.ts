@@ -119,7 +119,16 @@ export interface StreamCounts {
   notTranslated: number;
 }
 
-const NEW_CHAIN = /(?:^|\s)(?:-N|--new-chain)(?:\s|$)/m;
+/** Whether `word` stands alone (between blanks or line ends) somewhere in the text. */
+function hasWord(text: string, word: string): boolean {
+  const blank = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    const before = i === 0 || blank(text.charCodeAt(i - 1));
+    const after = i + word.length === text.length || blank(text.charCodeAt(i + word.length));
+    if (before && after) return true;
+  }
+  return false;
+}
 
 /**
  * Whether Converter.feed converts this text as addFile would: no -N command, and in every
@@ -127,7 +136,7 @@ const NEW_CHAIN = /(?:^|\s)(?:-N|--new-chain)(?:\s|$)/m;
  * on the raw lines, erring on the side of "no" (then the chunk is parsed whole first).
  */
 function convertibleWhileParsed(text: string): boolean {
-  if (NEW_CHAIN.test(text)) return false;
+  if (hasWord(text, '-N') || hasWord(text, '--new-chain')) return false;
   let inTable = false;
   let sawCommand = false;
   for (let at = 0; at < text.length; ) {
