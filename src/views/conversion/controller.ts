@@ -43,6 +43,9 @@ function timed<T>(log: vscode.LogOutputChannel | undefined, label: string, fn: (
   return v;
 }
 
+/** Above this many chains in a dump, CodeLenses count per table instead of per chain. */
+const MAX_CHAIN_LENSES = 1000;
+
 /** Lines decorated above and below the visible part of the output. */
 const DECORATION_MARGIN = 300;
 
@@ -270,7 +273,11 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     const pushed = this.pushOutput(session);
     if (publish) timed(this.log, 'diagnostics', () => this.publishDiagnostics(session));
     await pushed;
-    this.lensesChanged.fire();
+    // The lenses change only with the counts (a rule edit that changes no outcome keeps them).
+    if (session.index && this.lensKeys.get(session) !== session.index.countsKey) {
+      this.lensKeys.set(session, session.index.countsKey);
+      this.lensesChanged.fire();
+    }
     timed(this.log, 'summary', () => this.converted.fire(session));
     // The output document changes after VS Code asks for the new content; decorate after that.
     this.decorateSoon();
@@ -595,6 +602,9 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     return timed(this.log, 'code lenses', () => this.codeLenses(document));
   }
 
+  /** The counts each session's lenses were last announced for. */
+  private readonly lensKeys = new WeakMap<ConversionSession, object>();
+
   /** CodeLenses per result and source: asked again on every edit, they change only with a conversion. */
   private readonly lensCache = new WeakMap<object, Map<string, vscode.CodeLens[]>>();
 
@@ -617,7 +627,28 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     const file = this.pipeline.lastParsed(key);
     if (!file) return [];
     const lenses: vscode.CodeLens[] = [];
-    for (const decl of chainDeclarations(file)) {
+    const decls = chainDeclarations(file);
+    if (decls.length > MAX_CHAIN_LENSES) {
+      // One lens per table: each lens is a view zone VS Code lays out, and thousands of them
+      // (a compute node with 2,000 ports has 6,000 chains) slow every editor update.
+      for (const t of file.tables) {
+        const table = t.name.text;
+        const chains = session.index.summary.chains.filter((c) => (c.file ?? '') === key && c.table === table);
+        if (!chains.length) continue;
+        const total = { rules: 0, translated: 0, approximated: 0, unsupported: 0 };
+        for (const c of chains) for (const k of ['rules', 'translated', 'approximated', 'unsupported'] as const) total[k] += c[k];
+        const first = chains.map((c) => session.index!.firstRuleWithOutput(key, table, c.chain)).find((r) => r !== undefined);
+        const line = t.name.range.start.line;
+        lenses.push(new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+          title: `${chains.length} chains, ${describeCounts(total)} (counts per chain: Show Conversion Summary)`,
+          command: first ? 'netfilterLens.convert.revealOutput' : '',
+          arguments: first ? [session.id, key, first.source.start.line] : [],
+          tooltip: `table ${table}: show the nft output`,
+        }));
+      }
+      return lenses;
+    }
+    for (const decl of decls) {
       const counts = session.index.chainCounts(key, decl.table, decl.chain);
       if (!counts) continue;
       const first = session.index.firstRuleWithOutput(key, decl.table, decl.chain);

@@ -190,6 +190,30 @@ describe('conversion view', function () {
     assert.equal(readFileSync(target.fsPath, 'utf8'), outputDoc(out).getText());
   });
 
+  it('counts per table in the CodeLenses of a dump with thousands of chains', async () => {
+    // 500 ports of a compute node: about 1,500 chains, more than a lens per chain is worth.
+    const { generateNeutronDump } = await import('../../../bench/gen-neutron.mjs');
+    const gen = generateNeutronDump({ rules: 6000, ports: 500, useSets: false, seed: 4 });
+    const doc = await openFixture('compute-many-chains.iptables-save', gen.iptables);
+    await convert(doc);
+    const want = new ConversionIndex(expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS));
+    assert.ok(want.summary.chains.length > 1000, `${want.summary.chains.length} chains`);
+    const lenses = await waitFor('the table CodeLenses', async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+      return l?.some((x) => x.command?.title.includes('→')) ? l : undefined;
+    });
+    const ours = lenses.filter((l) => l.command?.title.includes('→'));
+    const lines = doc.getText().split('\n');
+    const tables = [...new Set(want.summary.chains.map((c) => c.table))];
+    assert.deepEqual(ours.map((l) => lines[l.range.start.line]), tables.map((t) => `*${t}`));
+    for (const [i, table] of tables.entries()) {
+      const chains = want.summary.chains.filter((c) => c.table === table);
+      const total = { rules: 0, translated: 0, approximated: 0, unsupported: 0 };
+      for (const c of chains) for (const k of ['rules', 'translated', 'approximated', 'unsupported'] as const) total[k] += c[k];
+      assert.ok(ours[i]!.command!.title.startsWith(`${chains.length} chains, ${describeCounts(total)}`), ours[i]!.command!.title);
+    }
+  });
+
   it('the summary follows the active source editor', async () => {
     const a = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('qrouter-0391ee86.iptables-save')));
     const b = await vscode.workspace.openTextDocument(vscode.Uri.file(neutronPath('qdhcp-3e8f1a2b.iptables-save')));
