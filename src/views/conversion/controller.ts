@@ -7,7 +7,7 @@ import type { Range } from '../../convert/ast/common';
 import type { FileDiagnostic } from '../../convert/translate/convert';
 import { diagnosticDocPath } from '../../language/diagnostic-links';
 import {
-  ConversionPipeline, DEFAULT_VIEW_OPTIONS, chainDeclarations, isConversionDiagnostic, describeCounts, lineChange, siblingIpsetNames, sourceKindOf, viewOptionsFrom, type ViewOptions,
+  ConversionPipeline, DEFAULT_VIEW_OPTIONS, isConversionDiagnostic, describeCounts, lineChange, siblingIpsetNames, sourceKindOf, viewOptionsFrom, type ViewOptions,
 } from './model';
 import { benchTrace } from './trace';
 import { ConversionSession, OUTPUT_SCHEME, sessionIdOf, type RuleLines } from './session';
@@ -624,21 +624,21 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
 
   private computeLenses(session: ConversionSession, key: string): vscode.CodeLens[] {
     if (!session.index) return [];
-    const file = this.pipeline.lastParsed(key);
-    if (!file) return [];
+    const outline = this.pipeline.lastOutline(key);
+    if (!outline) return [];
     const lenses: vscode.CodeLens[] = [];
-    const decls = chainDeclarations(file);
+    const decls = outline.chains;
     if (decls.length > MAX_CHAIN_LENSES) {
       // One lens per table: each lens is a view zone VS Code lays out, and thousands of them
       // (a compute node with 2,000 ports has 6,000 chains) slow every editor update.
-      for (const t of file.tables) {
-        const table = t.name.text;
+      for (const t of outline.tables) {
+        const table = t.name;
         const chains = session.index.summary.chains.filter((c) => (c.file ?? '') === key && c.table === table);
         if (!chains.length) continue;
         const total = { rules: 0, translated: 0, approximated: 0, unsupported: 0 };
         for (const c of chains) for (const k of ['rules', 'translated', 'approximated', 'unsupported'] as const) total[k] += c[k];
         const first = chains.map((c) => session.index!.firstRuleWithOutput(key, table, c.chain)).find((r) => r !== undefined);
-        const line = t.name.range.start.line;
+        const line = t.line;
         lenses.push(new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
           title: `${chains.length} chains, ${describeCounts(total)} (counts per chain: Show Conversion Summary)`,
           command: first ? 'netfilterLens.convert.revealOutput' : '',

@@ -120,20 +120,19 @@ interface Parsed<T> {
  * option change, or after an edit to another input, does not parse unchanged text again.
  */
 export class ConversionPipeline {
-  private readonly dumps = new Map<string, Parsed<IptablesFile>>();
+  /** Tables and chains of each dump as last parsed. The syntax tree itself is not kept: for a big dump it is most of the heap. */
+  private readonly outlines = new Map<string, DumpOutline>();
   private readonly sets = new Map<string, Parsed<IpsetInfo[]>>();
 
   parseDump(key: string, text: string, dialect?: Dialect): IptablesFile {
-    const hit = this.dumps.get(key);
-    if (hit && hit.text === text && (!dialect || hit.value.dialect === dialect)) return hit.value;
     const value = parseIptablesSave(text, dialect ? { dialect } : {});
-    this.dumps.set(key, { text, value });
+    this.outlines.set(key, outlineOf(value));
     return value;
   }
 
-  /** The dump as last parsed (no parse: it may lag behind the document until the next conversion). */
-  lastParsed(key: string): IptablesFile | undefined {
-    return this.dumps.get(key)?.value;
+  /** The tables and chains of the dump as last parsed (it may lag behind the document until the next conversion). */
+  lastOutline(key: string): DumpOutline | undefined {
+    return this.outlines.get(key);
   }
 
   parseSets(key: string, text: string): IpsetInfo[] {
@@ -194,7 +193,7 @@ export class ConversionPipeline {
   forget(key: string): void {
     this.skeletons.delete(key);
     this.converted.delete(key);
-    this.dumps.delete(key);
+    this.outlines.delete(key);
     this.sets.delete(key);
   }
 }
@@ -518,6 +517,17 @@ export function describeCounts(c: { rules: number; translated: number; approxima
   if (c.approximated) parts.push(`${c.approximated} approximated`);
   if (c.unsupported) parts.push(`${c.unsupported} unsupported`);
   return `${c.rules} rule${c.rules === 1 ? '' : 's'} → ${parts.join(', ') || 'nothing to translate'}`;
+}
+
+/** What the CodeLenses of a dump need from its syntax tree. */
+export interface DumpOutline {
+  /** `*table` lines. */
+  readonly tables: readonly { readonly name: string; readonly line: number }[];
+  readonly chains: readonly { readonly table: string; readonly chain: string; readonly range: Range }[];
+}
+
+export function outlineOf(file: IptablesFile): DumpOutline {
+  return { tables: file.tables.map((t) => ({ name: t.name.text, line: t.name.range.start.line })), chains: chainDeclarations(file) };
 }
 
 /** Chain declarations (`:NAME POLICY`) of a dump with their table, where the CodeLens goes. */
