@@ -4,8 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Dialect } from '../convert/ast/iptables';
 import { translateCommandLine } from '../convert/translate/command';
-import { streamLargeDump, type StreamSinks } from '../convert/translate/chunked';
-import type { ConvertFileOptions } from '../convert/translate/convert';
+import { streamLargeDump } from '../convert/translate/chunked';
 import type { CliCommand } from './commands';
 import { EXIT, formatDiagnostic, type CliIO } from './io';
 
@@ -99,28 +98,26 @@ arguments or a file that cannot be read or parsed.
         return EXIT.usage;
       }
       const now = ctime(new Date());
-      const opts: ConvertFileOptions = {
-        style: 'script',
-        numericPriority: true,
-        header: [`# Translated by ${name} v${REFERENCE_VERSION} (nflens) on ${now}`],
-        footer: [`# Completed on ${now}`],
-      };
       // Chunk by chunk, printed as it goes: a 50,000-rule dump never sits in memory whole.
-      const { syntaxErrors, notTranslated } = streamLargeDump(text, dialect, opts, printTo(io, label), label);
+      const { syntaxErrors, notTranslated } = streamLargeDump(
+        text,
+        dialect,
+        {
+          style: 'script',
+          numericPriority: true,
+          header: [`# Translated by ${name} v${REFERENCE_VERSION} (nflens) on ${now}`],
+          footer: [`# Completed on ${now}`],
+        },
+        {
+          out: (t) => io.stdout.write(t),
+          diagnostics: (ds) => {
+            if (ds.length) io.stderr.write(ds.map((d) => formatDiagnostic(label, d) + '\n').join(''));
+          },
+        },
+        label,
+      );
       if (syntaxErrors > 0) return EXIT.usage;
       return notTranslated === 0 ? EXIT.ok : EXIT.findings;
-    },
-  };
-}
-
-/** Output on stdout, diagnostics as FILE:LINE:COL lines on stderr. */
-function printTo(io: CliIO, label: string): StreamSinks {
-  return {
-    out: (t) => {
-      if (t) io.stdout.write(t);
-    },
-    diagnostics: (ds) => {
-      if (ds.length) io.stderr.write(ds.map((d) => formatDiagnostic(label, d) + '\n').join(''));
     },
   };
 }
