@@ -219,6 +219,8 @@ export class DumpStreamer {
     const fresh = conv.diagnostics.splice(0);
     sinks.diagnostics(fresh.filter((d) => d.range.start.line >= chunk.synthetic).map((d) => ({ ...d, range: shift(d.range, by) })));
     for (const o of conv.outcomes) if (o.outcome !== 'translated') counts.notTranslated++;
+    counts.notTranslated += conv.unlistedNotTranslated;
+    conv.unlistedNotTranslated = 0;
     conv.dropOutcomes();
     const lines: string[] = [];
     const { printedTables, printedChains, printedDecls } = this;

@@ -226,6 +226,11 @@ export interface FileFeed {
   done(file: IptablesFile): void;
 }
 
+/** An ip/ip6 raw table: helpersAfterConntrack reads its rules and outcomes when its block ends. */
+function isRawIp(tb: TableBuilder): boolean {
+  return tb.tableName === 'raw' && (tb.family === 'ip' || tb.family === 'ip6');
+}
+
 /** Outcomes of a streaming conversion do not keep their nodes (onPlaced has printed them). */
 const NO_NODES: NftRule[] = [];
 
@@ -455,26 +460,33 @@ export class Converter {
     const tr = translateRuleIn(ctx);
     const first = this.diagnostics.length;
     for (const d of ctx.diagnostics) this.report(st.name, d);
-    const source = cmd.range;
-    const nodes: NftRule[] = ctx.outcome === 'unsupported' ? [{ kind: 'rule', stmts: [], disabled: cmd.text, origin: source }] : tr.rules;
-    const o: PendingOutcome = { file: st.name, source, outcome: ctx.outcome, table: tableName, chain: chainName, nodes: this.onPlaced ? NO_NODES : nodes };
-    if (ctx.diagnostics.length) o.diagnostics = this.diagnostics.slice(first);
-    this.outcomes.push(o);
+    const nodes: NftRule[] = ctx.outcome === 'unsupported' ? [{ kind: 'rule', stmts: [], disabled: cmd.text, origin: cmd.range }] : tr.rules;
+    if (this.onPlaced && !isRawIp(tb)) {
+      // Streaming: nothing reads this rule's outcome later; only the count is kept.
+      if (ctx.outcome !== 'translated') this.unlistedNotTranslated++;
+    } else {
+      const o: PendingOutcome = { file: st.name, source: cmd.range, outcome: ctx.outcome, table: tableName, chain: chainName, nodes: this.onPlaced ? NO_NODES : nodes };
+      if (ctx.diagnostics.length) o.diagnostics = this.diagnostics.slice(first);
+      this.outcomes.push(o);
+    }
     this.place(c, cmd, nodes);
   }
 
   /**
    * Streaming output: called with every rule as it is placed, in source order. With it, rules
-   * appended to a chain are not also kept there (nor in the outcomes), so they can go once
-   * printed, except in ip/ip6 raw tables, which helpersAfterConntrack reads at the block's end.
+   * appended to a chain are not also kept there, and converted rules leave no outcome (only
+   * unlistedNotTranslated counts them), so all of it can go once printed; except in ip/ip6 raw
+   * tables, whose rules and outcomes helpersAfterConntrack reads at the block's end.
    */
   onPlaced?: (table: TableBuilder, chain: Chain, nodes: NftRule[]) => void;
+  /** With onPlaced: rules approximated or unsupported whose outcome was not recorded. */
+  unlistedNotTranslated = 0;
 
   private place(c: Chain, cmd: Command, nodes: NftRule[]): void {
     const tb = this.currentTable;
     if (this.onPlaced && tb) {
       this.onPlaced(tb, c, nodes);
-      if (cmd.kind !== 'insert' && !(tb.tableName === 'raw' && (tb.family === 'ip' || tb.family === 'ip6'))) return;
+      if (cmd.kind !== 'insert' && !isRawIp(tb)) return;
     }
     if (cmd.kind === 'insert') {
       const pos = cmd.index ? Math.max(0, (parseInt(cmd.index.text, 10) || 1) - 1) : 0;
