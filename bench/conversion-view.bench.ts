@@ -51,7 +51,7 @@ try {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     let result: ViewResult = pipeline.convert([{ key: 'dump', kind: 'iptables', text: gen.iptables }], DEFAULT_VIEW_OPTIONS, sets);
-    new ConversionIndex(result);
+    let index = new ConversionIndex(result);
     open.push(performance.now() - t0);
     openCpu.push(cpuMs(c0));
     let text = gen.iptables;
@@ -65,8 +65,9 @@ try {
       const sources: SourceText[] = [{ key: 'dump', kind: 'iptables', text: after }];
       const next = pipeline.update(result, sources, DEFAULT_VIEW_OPTIONS, sets, { key: 'dump', before: text, after, line });
       if (next) spliced++;
-      result = next ?? pipeline.convert(sources, DEFAULT_VIEW_OPTIONS, sets);
-      new ConversionIndex(result);
+      // As the view does: a splice's index is derived from the previous one.
+      index = next ? index.derive(next) : new ConversionIndex(pipeline.convert(sources, DEFAULT_VIEW_OPTIONS, sets));
+      result = index.result;
       update.push(performance.now() - t1);
       updateCpu.push(cpuMs(c1));
       text = after;
