@@ -402,6 +402,10 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     const result = session.result;
     const index = session.index;
     if (!result || !index) return;
+    // A splice that changed no diagnostic and kept every output line: what this session published
+    // holds, unless another conversion of the same file published since.
+    const last = this.publishedProblems.get(session);
+    if (index.derived && last?.key === index.problemsKey && [...last.lists].every(([file, list]) => this.published.get(file) === list)) return;
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const uri of session.sources) byFile.set(uri.toString(), []);
     // After a rule splice every other rule kept its output lines: what was published for them still holds.
@@ -432,14 +436,23 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       list.push(out);
       this.shown.set(d, { outputLine: at, output: session.outputUri, diagnostic: out });
     }
+    const lists = new Map<string, vscode.Diagnostic[]>();
     for (const [file, list] of byFile) {
       const before = this.published.get(file);
       // After most rule edits every diagnostic is the object published before: nothing to send.
-      if (before && before.length === list.length && before.every((d, i) => d === list[i]) && this.diagnostics.has(vscode.Uri.parse(file))) continue;
+      if (before && before.length === list.length && before.every((d, i) => d === list[i]) && this.diagnostics.has(vscode.Uri.parse(file))) {
+        lists.set(file, before);
+        continue;
+      }
       this.published.set(file, list);
       this.diagnostics.set(vscode.Uri.parse(file), list);
+      lists.set(file, list);
     }
+    this.publishedProblems.set(session, { key: index.problemsKey, lists });
   }
+
+  /** The problems each session's diagnostics were last published for. */
+  private readonly publishedProblems = new WeakMap<ConversionSession, { key: object; lists: Map<string, vscode.Diagnostic[]> }>();
 
   /** What was last published per source. */
   private readonly published = new Map<string, vscode.Diagnostic[]>();

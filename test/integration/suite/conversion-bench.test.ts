@@ -9,13 +9,17 @@ const dumpPath = process.env.NFLENS_BENCH_DUMP;
 
 async function waitForOutput(uri: vscode.Uri, test: (text: string) => boolean, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let seen = false;
   for (;;) {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (doc && test(doc.getText())) return;
+    if (seen || (doc && test(doc.getText()))) return;
     if (Date.now() > deadline) throw new Error('timed out waiting for the output');
     await new Promise<void>((resolve) => {
       const sub = vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.toString() === uri.toString()) done();
+        if (e.document.uri.toString() !== uri.toString()) return;
+        // The change itself tells, without reading the whole 6 MB text back.
+        seen = e.contentChanges.some((c) => test(c.text));
+        done();
       });
       const timer = setTimeout(done, 200);
       function done() {
