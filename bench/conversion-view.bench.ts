@@ -86,8 +86,9 @@ try {
     if (!line) {
       console.log(`in VS Code: no figures (harness exit ${r.status ?? r.signal}); last output:\n${(r.stdout ?? '').split('\n').slice(-15).join('\n')}${r.stderr ?? ''}`);
     } else {
-      const f = JSON.parse(line[1]!) as { rules: number; openMs: number; openConvertMs: number; updateMs: number; updateConvertMs: number; debounceMs: number; updateKinds: string[] };
-      console.log(`in VS Code (server + Chromium): command → output shown ${ms(f.openMs)} (conversion ${ms(f.openConvertMs)}); one-line edit → output updated ${ms(f.updateMs)} median of 3 (conversion ${ms(f.updateConvertMs)} [${f.updateKinds.join(', ')}], debounce ${f.debounceMs} ms)`);
+      const f = JSON.parse(line[1]!) as { rules: number; openMs: number; openConvertMs: number; updateMs: number; updateConvertMs: number; debounceMs: number; updateKinds: string[]; typedMs?: number; typed?: number[] };
+      console.log(`in VS Code (server + Chromium): command → output shown ${ms(f.openMs)} (conversion ${ms(f.openConvertMs)}); one-line edit (API) → output document updated ${ms(f.updateMs)} median of 3 (conversion ${ms(f.updateConvertMs)} [${f.updateKinds.join(', ')}], debounce ${f.debounceMs} ms)`);
+      if (f.typedMs !== undefined) console.log(`in VS Code: a keystroke in the source → the changed output line painted ${ms(f.typedMs)} median of 3 (${f.typed!.map(ms).join(', ')})`);
     }
   }
 } finally {

@@ -216,6 +216,20 @@ try {
       }
       throw new Error(`no webview element matches ${selector}`);
     },
+    // Types into the focused editor as a user does and times until some editor on the page
+    // paints a line containing `expect` (the benchmark's keystroke → updated output).
+    async typeAndWait({ text, expect, editorUri = '', timeoutMs = 30_000 }) {
+      // Monaco marks each editor with its document's URI (data-uri); '' means any editor.
+      const scope = `.monaco-editor${editorUri ? `[data-uri^="${String(editorUri).replace(/["\\]/g, '\\$&')}"]` : ''} .view-line`;
+      const t0 = performance.now();
+      await page.keyboard.type(String(text));
+      await page.waitForFunction(
+        ([sel, want]) => [...document.querySelectorAll(sel)].some((el) => el.textContent.replace(/\u00a0/g, ' ').includes(want)),
+        [scope, String(expect)],
+        { polling: 'raf', timeout: Number(timeoutMs) },
+      );
+      return performance.now() - t0;
+    },
     // CPU profile of the workbench page (the benchmark's NFLENS_BENCH_PROFILE).
     async profileStart() {
       profiler ??= await page.context().newCDPSession(page);

@@ -3,7 +3,7 @@
 // it prints figures and asserts nothing about speed.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activeExtension, pageProfile, sleep, tidyWorkbench } from './support';
+import { activeExtension, pageProfile, sleep, tidyWorkbench, typeAndWait } from './support';
 
 const dumpPath = process.env.NFLENS_BENCH_DUMP;
 
@@ -86,6 +86,22 @@ if (process.env.NFLENS_BENCH === '1' && dumpPath) {
         const st = await vscode.commands.executeCommand<{ lastCostMs: number; lastKind: string }>('netfilterLens.convert.testState', out);
         updates.push({ totalMs, convertMs: st.lastCostMs, kind: st.lastKind });
       }
+      // As a user types: one keystroke in the source (browser keyboard) until the output editor,
+      // which follows the rule under the cursor, paints the changed line.
+      const typed: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const line = lines.findIndex((l, n) => n > lines.length / 3 + i * 1000 && /--dport \d+ /.test(l));
+        const text = doc.lineAt(line).text;
+        const m = /--dport (\d+) /.exec(text)!;
+        // The port's first digit is selected and typed over (1 or 2: the port stays valid).
+        const at = m.index + '--dport '.length;
+        const digit = m[1]!.startsWith('1') ? '2' : '1';
+        const shown = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+        shown.selection = new vscode.Selection(line, at, line, at + 1);
+        await sleep(1000);
+        const ms = await typeAndWait(digit, `dport ${digit}${m[1]!.slice(1)} `, out.toString());
+        if (ms !== undefined) typed.push(ms);
+      }
       if (session && profileTo) {
         const { profile } = (await post('Profiler.stop')) as { profile: unknown };
         (await import('node:fs')).writeFileSync(profileTo, JSON.stringify(profile));
@@ -93,6 +109,8 @@ if (process.env.NFLENS_BENCH === '1' && dumpPath) {
         await pageProfile('stop', profileTo.replace(/(\.cpuprofile)?$/, '.page.cpuprofile'));
       }
       const figures = {
+        typedMs: typed.length ? Math.round(median(typed)) : undefined,
+        typed: typed.map((x) => Math.round(x)),
         rules: first.summary.rules,
         openMs: Math.round(openMs),
         openConvertMs: Math.round(first.lastCostMs),

@@ -118,6 +118,15 @@ export async function clickInWebview(selector: string): Promise<boolean> {
   return clicked === true;
 }
 
+/**
+ * Types `text` with the browser's keyboard into the focused editor and returns the
+ * milliseconds until a line containing `expect` is painted in an editor of a document whose
+ * URI starts with `editorUri` (undefined without a page). For benchmarks.
+ */
+export async function typeAndWait(text: string, expect: string, editorUri: string, timeoutMs = 30_000): Promise<number | undefined> {
+  return askHarness<number>('typeAndWait', { text, expect, editorUri, timeoutMs }, timeoutMs + 10_000);
+}
+
 /** Starts / stops (writing `path`) a CPU profile of the workbench page: for benchmarks only. */
 export async function pageProfile(action: 'start' | 'stop', path?: string): Promise<void> {
   await askHarness(action === 'start' ? 'profileStart' : 'profileStop', path ? { path } : {}, 60_000);
