@@ -273,12 +273,14 @@ function groupByCode(diags: readonly FileDiagnostic[], severity: FileDiagnostic[
  * output line, counts per chain. Built once per result; lookups are binary searches.
  */
 export class ConversionIndex {
-  private readonly bySource = new Map<string, RuleOutcome[]>();
+  private bySource = new Map<string, RuleOutcome[]>();
   private readonly byOutput!: SourceMapEntry[];
-  /** Output ranges per source line of each input (several when a rule became several nft rules). */
-  private readonly parts = new Map<string, Map<number, Range[]>>();
-  private readonly chainIndex = new Map<string, ChainCounts>();
-  private readonly firstOutput = new Map<string, RuleOutcome>();
+  /** Output ranges per source line of each input (several when a rule became several nft rules). Never changed once built: derived indexes share it. */
+  private parts = new Map<string, Map<number, Range[]>>();
+  /** What derived indexes changed in `parts`, by `file\0line` (null: no ranges). */
+  private partsDelta?: Map<string, Range[] | null>;
+  private chainIndex = new Map<string, ChainCounts>();
+  private firstOutput = new Map<string, RuleOutcome>();
   readonly summary: Summary;
   /** Whether this index was copied from the previous one with one rule replaced (not rebuilt). */
   readonly derived: boolean = false;
@@ -313,9 +315,19 @@ export class ConversionIndex {
   constructor(readonly result: ViewResult, base?: { from: ConversionIndex; old: RuleOutcome; neu: RuleOutcome }) {
     if (base) {
       const map = result.sourceMap;
-      let inOrder = true;
-      for (let i = 1; i < map.length && inOrder; i++) if (map[i - 1]!.output.start.line > map[i]!.output.start.line) inOrder = false;
-      this.byOutput = inOrder ? map : map.slice().sort((a, b) => a.output.start.line - b.output.start.line);
+      const splice = splicedInPlace.get(result);
+      const lines = base.old.output;
+      if (splice?.from === base.from.result && lines) {
+        // The splice kept every line: the rule's entries are replaced in the previous order.
+        const prev = base.from.byOutput;
+        const lo = floorIndex(prev, (e) => e.output.start.line, lines.start.line - 1) + 1;
+        const hi = floorIndex(prev, (e) => e.output.start.line, lines.end.line) + 1;
+        this.byOutput = prev.slice(0, lo).concat([...splice.fresh].sort((a, b) => a.output.start.line - b.output.start.line), prev.slice(hi));
+      } else {
+        let inOrder = true;
+        for (let i = 1; i < map.length && inOrder; i++) if (map[i - 1]!.output.start.line > map[i]!.output.start.line) inOrder = false;
+        this.byOutput = inOrder ? map : map.slice().sort((a, b) => a.output.start.line - b.output.start.line);
+      }
       if (this.patch(base.from, base.old, base.neu)) {
         // A splice keeps every diagnostic object of the other lines: the list changed only if an object did.
         const a = base.from.result.diagnostics;
@@ -328,10 +340,11 @@ export class ConversionIndex {
         if (base.old.outcome === base.neu.outcome) this.countsKey = base.from.countsKey;
         return;
       }
-      this.bySource.clear();
-      this.parts.clear();
-      this.chainIndex.clear();
-      this.firstOutput.clear();
+      this.bySource = new Map();
+      this.parts = new Map();
+      this.partsDelta = undefined;
+      this.chainIndex = new Map();
+      this.firstOutput = new Map();
     }
     let lastFile: string | undefined;
     let list: RuleOutcome[] = [];
@@ -376,12 +389,10 @@ export class ConversionIndex {
     const list = from.bySource.get(k);
     const at = list ? floorIndex(list, (r) => r.source.start.line, old.source.start.line) : -1;
     if (!list || list[at] !== old) return false;
-    for (const [file, rules] of from.bySource) this.bySource.set(file, rules);
+    this.bySource = new Map(from.bySource);
     const copy = list.slice();
     copy[at] = neu;
     this.bySource.set(k, copy);
-    for (const [file, lines] of from.parts) this.parts.set(file, lines);
-    const parts = new Map(from.parts.get(k) ?? []);
     const line = neu.source.start.line;
     const mine: Range[] = [];
     if (neu.output) {
@@ -393,17 +404,36 @@ export class ConversionIndex {
         if ((e.file ?? '') === k && e.source.start.line === line) mine.unshift(e.output);
       }
     }
-    if (mine.length) parts.set(line, mine);
-    else parts.delete(line);
-    this.parts.set(k, parts);
+    // The shared map stays as it is; the change goes into a small overlay, folded in now and then.
+    const delta = new Map(from.partsDelta ?? []);
+    delta.set(`${k}\u0000${line}`, mine.length ? mine : null);
+    if (delta.size <= MAX_PARTS_DELTA) {
+      this.parts = from.parts;
+      this.partsDelta = delta;
+    } else {
+      this.parts = new Map(from.parts);
+      for (const [key, ranges] of delta) {
+        const cut = key.lastIndexOf('\u0000');
+        const file = key.slice(0, cut);
+        const lines = new Map(this.parts.get(file) ?? []);
+        if (ranges) lines.set(Number(key.slice(cut + 1)), ranges);
+        else lines.delete(Number(key.slice(cut + 1)));
+        this.parts.set(file, lines);
+      }
+    }
     const chain = chainKey(neu.file, neu.table, neu.chain);
-    for (const [key, c] of from.chainIndex) this.chainIndex.set(key, c);
-    for (const [key, r] of from.firstOutput) this.firstOutput.set(key, r === old ? neu : r);
+    this.firstOutput = from.firstOutput;
+    if (from.firstOutput.get(chain) === old) {
+      this.firstOutput = new Map(from.firstOutput);
+      this.firstOutput.set(chain, neu);
+    }
+    this.chainIndex = from.chainIndex;
     if (old.outcome !== neu.outcome) {
       const c = from.chainIndex.get(chain);
       if (!c) return false;
       const counts = { ...c, [old.outcome]: c[old.outcome] - 1 };
       counts[neu.outcome]++;
+      this.chainIndex = new Map(from.chainIndex);
       this.chainIndex.set(chain, counts);
     }
     return true;
@@ -445,7 +475,10 @@ export class ConversionIndex {
   outputAt(file: string, line: number): Range[] {
     const rule = this.ruleAt(file, line);
     if (!rule?.output) return [];
-    return this.parts.get(file)?.get(rule.source.start.line) ?? [rule.output];
+    const start = rule.source.start.line;
+    const changed = this.partsDelta?.get(`${file}\u0000${start}`);
+    if (changed !== undefined) return changed ?? [rule.output];
+    return this.parts.get(file)?.get(start) ?? [rule.output];
   }
 
   /** The source rules that produced output `line`. */
@@ -571,6 +604,32 @@ function ruleIndexAt(rules: readonly RuleOutcome[], key: string, line: number): 
   }
   return found;
 }
+
+/**
+ * `items` with its one run of consecutive matching items replaced by `by` (copied with slices);
+ * undefined when the matches are not one run, or when there are none and `by` is not empty
+ * (the caller then decides where new items go).
+ */
+function replaceRun<T>(items: readonly T[], matches: (x: T) => boolean, by: readonly T[]): T[] | undefined {
+  let first = -1;
+  let last = -1;
+  let count = 0;
+  for (let i = 0; i < items.length; i++) {
+    if (!matches(items[i]!)) continue;
+    if (first < 0) first = i;
+    last = i;
+    count++;
+  }
+  if (count === 0) return by.length ? undefined : items.slice();
+  if (last - first + 1 !== count) return undefined;
+  return items.slice(0, first).concat(by, items.slice(last + 1));
+}
+
+/** Rule edits a derived index keeps as an overlay before copying its output-range map. */
+const MAX_PARTS_DELTA = 256;
+
+/** Results of a splice that kept every line: the result they were spliced from and the rule's new source-map entries. */
+const splicedInPlace = new WeakMap<ViewResult, { readonly from: ViewResult; readonly fresh: readonly SourceMapEntry[] }>();
 
 /** A conversion result as the view keeps it (the printed nft AST is not needed). */
 export type ViewResult = Omit<ConversionResult, 'nft'>;
@@ -713,32 +772,42 @@ export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpS
     rules = prev.rules.slice();
     rules[ruleIndex] = newRule;
   } else rules = prev.rules.map((r) => (r === rule ? newRule : after(r.output) && delta ? { ...r, output: shiftRange(r.output!, delta) } : r));
-  const sourceMap: SourceMapEntry[] = [];
-  // The rule's new entries go where its output is, so the map stays in output order.
   const freshMap = b.result.sourceMap.map((e) => ({ ...e, file: edit.key, source: toSource(e.source), output: toWhole(e.output) }));
-  let mapped = false;
-  for (const e of prev.sourceMap) {
-    if ((e.file ?? '') === edit.key && e.source.start.line === edit.line) continue;
-    if (!mapped && e.output.start.line > oldEnd) {
-      sourceMap.push(...freshMap);
-      mapped = true;
-    }
-    sourceMap.push(after(e.output) && delta ? { ...e, output: shiftRange(e.output, delta) } : e);
-  }
-  if (!mapped) sourceMap.push(...freshMap);
-  const diagnostics: FileDiagnostic[] = [];
-  let placed = false;
   const fresh = b.result.diagnostics.map((d) => ({ ...d, file: edit.key, range: toSource(d.range) }));
-  for (const d of prev.diagnostics) {
-    if ((d.file ?? '') === edit.key && d.range.start.line === edit.line) {
-      if (!placed) diagnostics.push(...fresh);
-      placed = true;
-      continue;
+  const onLine = (x: { readonly file?: string }, line: number) => line === edit.line && (x.file ?? '') === edit.key;
+  // Nothing moved: the rule's old entries, when they sit together, are swapped for the new ones.
+  let sourceMap = delta === 0 ? replaceRun(prev.sourceMap, (e) => onLine(e, e.source.start.line), freshMap) : undefined;
+  if (!sourceMap) {
+    sourceMap = [];
+    // The rule's new entries go where its output is, so an in-order map stays in order.
+    let mapped = false;
+    for (const e of prev.sourceMap) {
+      if (onLine(e, e.source.start.line)) continue;
+      if (!mapped && e.output.start.line > oldEnd) {
+        sourceMap.push(...freshMap);
+        mapped = true;
+      }
+      sourceMap.push(after(e.output) && delta ? { ...e, output: shiftRange(e.output, delta) } : e);
     }
-    diagnostics.push(d);
+    if (!mapped) sourceMap.push(...freshMap);
   }
-  if (!placed) diagnostics.push(...fresh);
-  return { output, rules, sourceMap, diagnostics };
+  let diagnostics = replaceRun(prev.diagnostics, (d) => onLine(d, d.range.start.line), fresh);
+  if (!diagnostics) {
+    diagnostics = [];
+    let placed = false;
+    for (const d of prev.diagnostics) {
+      if (onLine(d, d.range.start.line)) {
+        if (!placed) diagnostics.push(...fresh);
+        placed = true;
+        continue;
+      }
+      diagnostics.push(d);
+    }
+    if (!placed) diagnostics.push(...fresh);
+  }
+  const next = { output, rules, sourceMap, diagnostics };
+  if (delta === 0) splicedInPlace.set(next, { from: prev, fresh: freshMap });
+  return next;
 }
 
 // ---------------------------------------------------------------- output updates
