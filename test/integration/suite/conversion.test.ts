@@ -121,7 +121,7 @@ describe('conversion view', function () {
 
   // First, so the Problems panel shows only this dump's problems.
   it('screenshot: the side-by-side view with the Problems panel', async function () {
-    if (!harnessHasPage()) this.skip();
+    requirePrereqs(this, { what: 'the harness browser page, for the screenshot (absent under npm run test:electron)', ok: harnessHasPage() });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const sample = await openSample('compute-node/compute-07.iptables-save');
     const editor = await vscode.window.showTextDocument(sample, { viewColumn: vscode.ViewColumn.One, preview: false });
