@@ -127,6 +127,30 @@ describe('conversion view: updating a result after a one-rule edit', function ()
     assert.equal(applied, ports.length, 'port edits never need a full conversion');
   });
 
+  it('keeps derived indexes right over hundreds of edits (the overlay is folded into the shared map)', () => {
+    const gen = generateNeutronDump({ rules: 3000, ports: 60, useSets: false, seed: 11 });
+    const opts = DEFAULT_VIEW_OPTIONS;
+    const pipeline = new ConversionPipeline();
+    let text = gen.iptables;
+    let index = new ConversionIndex(pipeline.convert([{ key: 'k', kind: 'iptables', text }], opts));
+    const ports = [...text.split('\n').entries()].filter(([, l]) => /--dport \d+ /.test(l)).map(([i]) => i);
+    let derived = 0;
+    for (let n = 0; n < 300; n++) {
+      const line = ports[n % ports.length]!;
+      const lines = text.split('\n');
+      lines[line] = lines[line]!.replace(/--dport \d+ /, `--dport ${1000 + n} `);
+      const after = lines.join('\n');
+      const next = pipeline.update(index.result, [{ key: 'k', kind: 'iptables', text: after }], opts, [], { key: 'k', before: text, after, line });
+      assert.ok(next, `edit ${n} is a splice`);
+      index = index.derive(next);
+      if (index.derived) derived++;
+      text = after;
+    }
+    assert.equal(derived, 300);
+    assert.ok(ports.length >= 300, `300 different rules edited (${ports.length} have a port)`);
+    assertSameLookups(index, new ConversionIndex(new ConversionPipeline().convert([{ key: 'k', kind: 'iptables', text }], opts)), 'k', text.split('\n').length, 'after 300 edits');
+  });
+
   describe('on the Neutron corpus', () => {
     before(function () {
       requirePrereqs(this, prereqs.corpus());

@@ -412,13 +412,17 @@ export class ConversionIndex {
       this.partsDelta = delta;
     } else {
       this.parts = new Map(from.parts);
+      const copied = new Set<string>();
       for (const [key, ranges] of delta) {
         const cut = key.lastIndexOf('\u0000');
         const file = key.slice(0, cut);
-        const lines = new Map(this.parts.get(file) ?? []);
+        if (!copied.has(file)) {
+          copied.add(file);
+          this.parts.set(file, new Map(this.parts.get(file) ?? []));
+        }
+        const lines = this.parts.get(file)!;
         if (ranges) lines.set(Number(key.slice(cut + 1)), ranges);
         else lines.delete(Number(key.slice(cut + 1)));
-        this.parts.set(file, lines);
       }
     }
     const chain = chainKey(neu.file, neu.table, neu.chain);
