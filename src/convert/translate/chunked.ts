@@ -10,7 +10,7 @@ import type { Dialect } from '../ast/iptables';
 import { parseIptablesSave } from '../iptables';
 import { printCommand, printRuleBody } from '../nft/printer';
 import type { Chain } from '../ast/nft';
-import { Converter, type ConversionResult, type ConvertFileOptions, type FileDiagnostic } from './convert';
+import { Converter, type ConversionResult, type ConvertFileOptions, type FileDiagnostic, type TableBuilder } from './convert';
 
 /** Rule lines per chunk. */
 const CHUNK_RULES = 4000;
@@ -177,6 +177,11 @@ export class DumpStreamer {
   private readonly ruleLines: string[] = [];
   /** Chains that got rules in this chunk (the converter keeps those of raw tables: emptied after each chunk). */
   private readonly placedIn = new Set<Chain>();
+  /** The chain of the last rule printed and its `add rule ...` prefix (reset with placedIn). */
+  private prefixTable: TableBuilder | undefined;
+  private prefixChain: Chain | undefined;
+  private prefixName = '';
+  private prefix = '';
   /** Whether chunks may be converted while they are parsed (Converter.feed). */
   private readonly feedable: boolean;
   constructor(
@@ -188,9 +193,18 @@ export class DumpStreamer {
     this.conv = new Converter({ ...opts, style: 'script' });
     this.conv.onPlaced = (table, chain, nodes) => {
       // Printed as placed, so the nodes can go; the chunk's lines come out after its new tables, chains and sets.
-      const head = `${table.family} ${table.tableName}`;
-      for (const r of nodes) this.ruleLines.push(r.disabled !== undefined ? `# ${r.disabled}` : `add rule ${head} ${chain.name} ${printRuleBody(r)}`);
-      this.placedIn.add(chain);
+      // Consecutive rules mostly share a chain: its `add rule FAMILY TABLE CHAIN ` is built once.
+      if (table !== this.prefixTable || chain !== this.prefixChain || chain.name !== this.prefixName) {
+        this.prefixTable = table;
+        this.prefixChain = chain;
+        this.prefixName = chain.name;
+        this.prefix = `add rule ${table.family} ${table.tableName} ${chain.name} `;
+        this.placedIn.add(chain);
+      }
+      for (let i = 0; i < nodes.length; i++) {
+        const r = nodes[i]!;
+        this.ruleLines.push(r.disabled !== undefined ? `# ${r.disabled}` : this.prefix + printRuleBody(r));
+      }
     };
     this.feedable = (dialect === 'iptables' || dialect === 'ip6tables') && opts.physdev !== 'bridge';
   }
@@ -248,6 +262,7 @@ export class DumpStreamer {
     this.ruleLines.length = 0;
     for (const c of this.placedIn) c.rules.length = 0;
     this.placedIn.clear();
+    this.prefixChain = undefined;
     if (lines.length) sinks.out(lines.join('\n') + '\n');
   }
 }

@@ -150,7 +150,10 @@ export interface TargetTranslator {
 
 /** Reads a module's options by name; whatever nobody took is reported as unsupported. */
 export class ModuleOptions {
-  private readonly left: OptionNode[];
+  private readonly options: readonly OptionNode[];
+  /** Options taken so far: bit i for options[i] (modules have far fewer than 31 options; the rest go to `takenBeyond`). */
+  private taken = 0;
+  private takenBeyond: Set<number> | undefined;
 
   constructor(
     readonly module: string,
@@ -158,18 +161,29 @@ export class ModuleOptions {
     private readonly ctx: RuleContext,
     private readonly kind: 'match' | 'target' = 'match',
   ) {
-    this.left = [...options];
+    // Read in place, not copied: a module's options are built once per rule and never change.
+    this.options = options;
+  }
+
+  private isTaken(i: number): boolean {
+    return i < 31 ? (this.taken & (1 << i)) !== 0 : !!this.takenBeyond?.has(i);
+  }
+
+  private markTaken(i: number): void {
+    if (i < 31) this.taken |= 1 << i;
+    else (this.takenBeyond ??= new Set()).add(i);
   }
 
   /** The last occurrence of any of `names` (iptables lets the last one win); removes all of them. */
   take(...names: string[]): OptionNode | undefined {
     let found: OptionNode | undefined;
-    for (let i = 0; i < this.left.length; ) {
-      const o = this.left[i]!;
-      if (names.includes(o.name)) {
+    const options = this.options;
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i]!;
+      if (!this.isTaken(i) && (names.length === 1 ? o.name === names[0] : names.includes(o.name))) {
         found = o;
-        this.left.splice(i, 1);
-      } else i++;
+        this.markTaken(i);
+      }
     }
     return found;
   }
@@ -177,31 +191,37 @@ export class ModuleOptions {
   /** Every occurrence, in order. */
   takeAll(...names: string[]): OptionNode[] {
     const out: OptionNode[] = [];
-    for (let i = 0; i < this.left.length; ) {
-      const o = this.left[i]!;
-      if (names.includes(o.name)) {
+    const options = this.options;
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i]!;
+      if (!this.isTaken(i) && names.includes(o.name)) {
         out.push(o);
-        this.left.splice(i, 1);
-      } else i++;
+        this.markTaken(i);
+      }
     }
     return out;
   }
 
   has(...names: string[]): boolean {
-    return this.left.some((o) => names.includes(o.name));
+    const options = this.options;
+    for (let i = 0; i < options.length; i++) if (!this.isTaken(i) && names.includes(options[i]!.name)) return true;
+    return false;
   }
 
   /** Reports options nobody understood. */
   done(): void {
-    for (const o of this.left) {
+    const options = this.options;
+    for (let i = 0; i < options.length; i++) {
+      if (this.isTaken(i)) continue;
+      const o = options[i]!;
       this.ctx.unsupported(
         o.range,
         'unsupported-option',
         `${o.flag.text} of ${this.kind} ${this.module} has no nft translation`,
         { module: this.module, option: o.name },
       );
+      this.markTaken(i);
     }
-    this.left.length = 0;
   }
 }
 

@@ -59,7 +59,10 @@ export function translateMatch(m: MatchNode, ctx: RuleContext): Stmt[] {
     const out = t.translate(m, ctx);
     // One range object for the match's statements (a range is a value nobody mutates).
     let origin: Range | undefined;
-    for (const s of out) if (!s.origin) s.origin = origin ??= m.range;
+    for (let i = 0; i < out.length; i++) {
+      const s = out[i]!;
+      if (!s.origin) s.origin = origin ??= m.range;
+    }
     return out;
   }
   const known = KNOWN_UNSUPPORTED_MATCHES[name];
@@ -91,7 +94,10 @@ export function translateTarget(t: TargetNode | undefined, ctx: RuleContext): St
     const tr = findTarget(name, dialectFamily(ctx.dialect));
     if (tr) {
       const out = tr.translate(t, ctx);
-      for (const s of out) if (!s.origin) s.origin = origin;
+      for (let i = 0; i < out.length; i++) {
+        const s = out[i]!;
+        if (!s.origin) s.origin = origin;
+      }
       return out;
     }
     const known = KNOWN_UNSUPPORTED_TARGETS[name];
@@ -119,7 +125,8 @@ function finish(ctx: RuleContext, variants: Stmt[][]): RuleTranslation {
   const all = ctx.hasAlternatives ? variants.flatMap((v) => ctx.expand(v)) : variants;
   const rules: NftRule[] = [];
   const origin = ctx.rule.range;
-  for (const stmts of all) {
+  for (let i = 0; i < all.length; i++) {
+    const stmts = all[i]!;
     const r: NftRule = ctx.comment ? { kind: 'rule', stmts, origin, comment: ctx.comment.text } : { kind: 'rule', stmts, origin };
     rules.push(r);
   }
@@ -130,9 +137,15 @@ function push(out: Stmt[], s: Stmt | undefined): void {
   if (s) out.push(s);
 }
 
+function appendAll(out: Stmt[], from: readonly Stmt[]): void {
+  for (let i = 0; i < from.length; i++) out.push(from[i]!);
+}
+
 function unknownCore(ctx: RuleContext, family: string): void {
   const known = CORE_NAMES[family]!;
-  for (const o of ctx.rule.options) {
+  const options = ctx.rule.options;
+  for (let i = 0; i < options.length; i++) {
+    const o = options[i]!;
     if (!known.has(o.name)) ctx.unsupported(o.range, 'unsupported-option', `${o.flag.text} has no nft translation`, { option: o.name });
   }
 }
@@ -174,16 +187,18 @@ function translateIp(ctx: RuleContext): RuleTranslation {
   if (sources.length === 1 && destinations.length === 1) {
     // One address pair (nearly every rule): the same statements and diagnostics, in the same
     // order, without the intermediate arrays of the general case below.
+    // Indexed loops: this runs once per rule, before V8 has optimized it, where for-of allocates.
     const body: Stmt[] = [];
-    for (const m of ctx.rule.matches) for (const x of translateMatch(m, ctx)) body.push(x);
-    for (const x of counterStmt(ctx)) body.push(x);
-    for (const x of translateTarget(ctx.rule.target, ctx)) body.push(x);
+    const matches = ctx.rule.matches;
+    for (let i = 0; i < matches.length; i++) appendAll(body, translateMatch(matches[i]!, ctx));
+    appendAll(body, counterStmt(ctx));
+    appendAll(body, translateTarget(ctx.rule.target, ctx));
     const out = head;
     const s = sources[0];
     const d = destinations[0];
     if (s) push(out, ipAddrStmt(ssel, s, family, ctx));
     if (d) push(out, ipAddrStmt(dsel, d, family, ctx));
-    for (const x of body) out.push(x);
+    appendAll(out, body);
     return finish(ctx, [out]);
   }
   const pairs = cross(sources, destinations);
