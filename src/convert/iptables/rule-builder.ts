@@ -101,30 +101,37 @@ class ModuleBuild {
   readonly name: ParsedWord;
   readonly spec: ModuleSpec | undefined;
   readonly targetKind: 'jump' | 'goto';
-  readonly options: ParsedOption[];
+  /** options[0, count): a list lent by the rule builder for this rule only (toMatch/toTarget copy it). */
+  private readonly options: ParsedOption[];
+  private count = 0;
   end: Located;
-  constructor(explicit: boolean, start: Located, name: ParsedWord, spec: ModuleSpec | undefined, targetKind: 'jump' | 'goto') {
+  constructor(explicit: boolean, start: Located, name: ParsedWord, spec: ModuleSpec | undefined, targetKind: 'jump' | 'goto', options: ParsedOption[]) {
     this.explicit = explicit;
     this.start = start;
     this.name = name;
     this.spec = spec;
     this.targetKind = targetKind;
-    this.options = [];
+    this.options = options;
     this.end = name;
+  }
+
+  addOption(opt: ParsedOption): void {
+    this.options[this.count++] = opt;
   }
 
   toMatch(): ParsedMatch {
     const opts = this.options;
-    const n = opts.length;
+    const n = this.count;
     const start = this.explicit ? this.start : n ? opts[0]! : this.start;
     const end = n ? opts[n - 1]! : this.explicit ? this.name : this.end;
-    return new node.ParsedMatch(this.name, this.explicit, compact(opts), start, end);
+    return new node.ParsedMatch(this.name, this.explicit, compact(opts, 0, n), start, end);
   }
 
   toTarget(): ParsedTarget {
     const opts = this.options;
-    const end = opts.length ? opts[opts.length - 1]! : this.name;
-    return new node.ParsedTarget(this.targetKind, this.name, compact(opts), this.start, end);
+    const n = this.count;
+    const end = n ? opts[n - 1]! : this.name;
+    return new node.ParsedTarget(this.targetKind, this.name, compact(opts, 0, n), this.start, end);
   }
 }
 
@@ -263,14 +270,21 @@ class RuleBuilder {
   // State of the rule being built, reset by build().
   private toks: readonly Tok[] = EMPTY;
   private i = 0;
+  // options[0, optionCount) and modules[0, moduleCount): reused lists whose length is never cut
+  // (V8 frees an array's storage when its length is set to 0, and the next push grows it again).
   private readonly options: ParsedOption[] = [];
+  private optionCount = 0;
   private readonly modules: ModuleBuild[] = [];
+  private moduleCount = 0;
   private target: ModuleBuild | undefined;
   private current: ModuleBuild | undefined;
   private pendingBang: Bang | undefined;
   private protocolModule: string | undefined;
   private protocolWord: ParsedWord | undefined;
-  private implicit: Map<string, ModuleBuild> | undefined;
+  private readonly implicit = new Map<string, ModuleBuild>();
+  /** Option lists lent to this rule's modules, reused from rule to rule (a fresh list per module was a third of the parser's garbage). */
+  private readonly optionLists: ParsedOption[][] = [];
+  private optionListsLent = 0;
   /** Targets looked up so far in this file: most are user chains, which findTarget upper-cases to miss. */
   private readonly targets = new Map<string, ModuleSpec | null>();
 
@@ -285,14 +299,15 @@ class RuleBuilder {
     this.toks = toks;
     this.i = from;
     // Reused from rule to rule: the rule gets exact-size copies (compact, toMatch).
-    this.options.length = 0;
-    this.modules.length = 0;
+    this.optionCount = 0;
+    this.moduleCount = 0;
     this.target = undefined;
     this.current = undefined;
     this.pendingBang = undefined;
     this.protocolModule = undefined;
     this.protocolWord = undefined;
-    this.implicit = undefined;
+    if (this.implicit.size) this.implicit.clear();
+    this.optionListsLent = 0;
     let counters = leading;
 
     while (this.i < toks.length) {
@@ -328,7 +343,7 @@ class RuleBuilder {
             this.misplacedBang('a match module');
             const m = this.startModule('match', flag, 'jump');
             if (m) {
-              this.modules.push(m);
+              this.modules[this.moduleCount++] = m;
               this.current = m;
             }
             continue;
@@ -360,7 +375,7 @@ class RuleBuilder {
             continue;
           default: {
             const opt = this.readOption(flag, core.name, core.args, core.args, true, inline);
-            this.options.push(opt);
+            this.options[this.optionCount++] = opt;
             if (core.name === 'protocol' && opt.args[0] && !opt.negated && (dialect === 'iptables' || dialect === 'ip6tables')) {
               this.protocolModule = implicitProtocolModule(dialect, opt.args[0].text);
               this.protocolWord = opt.args[0];
@@ -379,15 +394,16 @@ class RuleBuilder {
       const ospec = owner?.spec ? registry.findModuleOption(owner.spec, name) : undefined;
       const opt = ospec ? this.readOption(flag, name, ospec.args[0], ospec.args[1], ospec.negatable, inline) : this.readOption(flag, name, 0, Infinity, true, inline);
       if (owner) {
-        owner.options.push(opt);
+        owner.addOption(opt);
         owner.end = opt;
-      } else this.options.push(opt);
+      } else this.options[this.optionCount++] = opt;
     }
     this.misplacedBang('the end of the rule');
 
     const modules = this.modules;
+    const moduleCount = this.moduleCount;
     let matches: readonly ParsedMatch[];
-    switch (modules.length) {
+    switch (moduleCount) {
       case 0:
         matches = EMPTY;
         break;
@@ -398,12 +414,13 @@ class RuleBuilder {
         matches = [modules[0]!.toMatch(), modules[1]!.toMatch()];
         break;
       default:
-        matches = modules.map((m) => m.toMatch());
+        matches = [];
+        for (let k = 0; k < moduleCount; k++) (matches as ParsedMatch[]).push(modules[k]!.toMatch());
     }
     const target = this.target?.toTarget();
     const first = toks[from];
     let rule: ParsedRule;
-    if (first) rule = new node.ParsedRule(compact(this.options), matches, target, counters, first, toks[toks.length - 1]!);
+    if (first) rule = new node.ParsedRule(compact(this.options, 0, this.optionCount), matches, target, counters, first, toks[toks.length - 1]!);
     else {
       const end = located(cmdFlag.endLine, cmdFlag.endChar, cmdFlag.endLine, cmdFlag.endChar);
       rule = new node.ParsedRule(EMPTY, matches, target, counters, end, end);
@@ -463,7 +480,13 @@ class RuleBuilder {
     }
     this.i++;
     const spec = kindOf === 'match' ? registry.findMatch(this.dialect, nameTok.text) : this.findTarget(nameTok.text);
-    return new ModuleBuild(true, flag, nameTok, spec, targetKind);
+    return new ModuleBuild(true, flag, nameTok, spec, targetKind, this.emptyOptionList());
+  }
+
+  private emptyOptionList(): ParsedOption[] {
+    const n = this.optionListsLent++;
+    if (n === this.optionLists.length) this.optionLists.push([]);
+    return this.optionLists[n]!;
   }
 
   private findTarget(name: string): ModuleSpec | undefined {
@@ -477,11 +500,11 @@ class RuleBuilder {
 
   /** The module an option belongs to (see README.md for the order), or undefined: a core-position option. */
   private ownerOf(name: string, flag: ParsedWord): ModuleBuild | undefined {
-    const { current, target, modules } = this;
+    const { current, target, modules, moduleCount } = this;
     if (current?.spec && registry.findModuleOption(current.spec, name)) return current;
     if (target && target !== current && target.spec && registry.findModuleOption(target.spec, name)) return target;
     // Only the latest modules: real rules have a handful, and a bound keeps absurd lines linear.
-    for (let k = modules.length - 1; k >= 0 && k >= modules.length - MAX_OWNER_SEARCH; k--) {
+    for (let k = moduleCount - 1; k >= 0 && k >= moduleCount - MAX_OWNER_SEARCH; k--) {
       const m = modules[k]!;
       if (m !== current && m.spec && registry.findModuleOption(m.spec, name)) return m;
     }
@@ -496,13 +519,12 @@ class RuleBuilder {
 
   /** The match a protocol (`-p tcp`) or an ebtables option loads; `at` is what loaded it. */
   private implicitMatch(spec: ModuleSpec, at: ParsedWord): ModuleBuild {
-    this.implicit ??= new Map();
     let m = this.implicit.get(spec.name);
     if (!m) {
-      m = new ModuleBuild(false, at, new node.ParsedWord(spec.name, false, at.startLine, at.startChar, at.endChar), spec, 'jump');
+      m = new ModuleBuild(false, at, new node.ParsedWord(spec.name, false, at.startLine, at.startChar, at.endChar), spec, 'jump', this.emptyOptionList());
       m.end = at;
       this.implicit.set(spec.name, m);
-      this.modules.push(m);
+      this.modules[this.moduleCount++] = m;
     }
     return m;
   }

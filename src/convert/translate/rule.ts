@@ -31,19 +31,19 @@ export interface RuleTranslation {
 
 const STANDARD = new Set(['ACCEPT', 'DROP', 'RETURN', 'CONTINUE', 'QUEUE']);
 
-/** The core options by name (the last one wins, as in iptables). */
-function collectCore(options: readonly OptionNode[]): { get(name: string): OptionNode | undefined } {
-  if (options.length <= 8) {
-    return {
-      get(name: string) {
-        for (let i = options.length - 1; i >= 0; i--) if (options[i]!.name === name) return options[i];
-        return undefined;
-      },
-    };
+/** The core options by name (the last one wins, as in iptables): a rule has a handful, so a scan from the end. */
+class CoreOptions {
+  constructor(private readonly options: readonly OptionNode[]) {}
+
+  get(name: string): OptionNode | undefined {
+    const options = this.options;
+    for (let i = options.length - 1; i >= 0; i--) if (options[i]!.name === name) return options[i];
+    return undefined;
   }
-  const m = new Map<string, OptionNode>();
-  for (const o of options) m.set(o.name, o);
-  return m;
+}
+
+function collectCore(options: readonly OptionNode[]): CoreOptions {
+  return new CoreOptions(options);
 }
 
 const CORE_NAMES: Record<string, Set<string>> = {
