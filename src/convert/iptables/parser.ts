@@ -364,10 +364,11 @@ export function parseIptablesSave(text: string, opts: ParseOptions = {}): Iptabl
       leading = reader.counters(starts[0]!, ends[0]!);
       k = 1;
     }
-    toks.length = 0;
-    for (; k < count; k++) toks.push(reader.tok(kinds[k]!, starts[k]!, ends[k]!));
+    // Overwritten in place and cut to size, never emptied: V8 frees an array's storage at length 0.
+    let n = 0;
+    for (; k < count; k++) toks[n++] = reader.tok(kinds[k]!, starts[k]!, ends[k]!);
+    toks.length = n;
     const command = builder.build(toks, reader.lineText(scan.end), leading);
-    toks.length = 0;
     if (!command) return;
     if (open) {
       if (onCommand) onCommand(command, open);
