@@ -1,6 +1,7 @@
 // Drop-in replacements for iptables 1.8.11's translation tools: iptables-translate,
 // ip6tables-translate, ebtables-translate, arptables-translate, iptables-restore-translate,
 // ip6tables-restore-translate. Same output; diagnostics on stderr.
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { Dialect } from '../convert/ast/iptables';
 import { translateCommandLine } from '../convert/translate/command';
@@ -17,6 +18,12 @@ export function ctime(d: Date): string {
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const p = (n: number) => String(n).padStart(2, '0');
   return `${days[d.getDay()]} ${months[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${d.getFullYear()}`;
+}
+
+/** The file as UTF-8 text; an all-ASCII dump (the usual one) is copied as Latin-1, which is the same text, 2-5x faster than decoding. */
+function readDumpFile(file: string): string {
+  const bytes = readFileSync(file);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 async function readStdin(io: CliIO): Promise<string> {
@@ -92,7 +99,7 @@ arguments or a file that cannot be read or parsed.
       let text: string;
       const label = file === '-' ? '<stdin>' : file;
       try {
-        text = file === '-' ? await readStdin(io) : readFileSync(file, 'utf8');
+        text = file === '-' ? await readStdin(io) : readDumpFile(file);
       } catch (e) {
         io.stderr.write(`Cannot open file ${file}: ${(e as Error).message}\n`);
         return EXIT.usage;
