@@ -54,21 +54,24 @@ function pick<T extends { names: readonly string[]; families?: readonly Family[]
   return candidates.find((t) => t.families?.includes(family)) ?? candidates[0];
 }
 
-const matchCache = new Map<string, MatchTranslator | null>();
-const targetCache = new Map<string, TargetTranslator | null>();
+// Per family, then per name: no key string is built for each look-up (one per match and target of every rule).
+const matchCache = new Map<Family, Map<string, MatchTranslator | null>>();
+const targetCache = new Map<Family, Map<string, TargetTranslator | null>>();
 
-export function findMatch(name: string, family: Family): MatchTranslator | undefined {
-  const key = `${family} ${name}`;
-  let t = matchCache.get(key);
-  if (t === undefined) matchCache.set(key, (t = pick(MATCHES, name, family) ?? null));
+function cachedPick<T extends { names: readonly string[]; families?: readonly Family[] }>(cache: Map<Family, Map<string, T | null>>, list: T[], name: string, family: Family): T | undefined {
+  let byName = cache.get(family);
+  if (!byName) cache.set(family, (byName = new Map()));
+  let t = byName.get(name);
+  if (t === undefined) byName.set(name, (t = pick(list, name, family) ?? null));
   return t ?? undefined;
 }
 
+export function findMatch(name: string, family: Family): MatchTranslator | undefined {
+  return cachedPick(matchCache, MATCHES, name, family);
+}
+
 export function findTarget(name: string, family: Family): TargetTranslator | undefined {
-  const key = `${family} ${name}`;
-  let t = targetCache.get(key);
-  if (t === undefined) targetCache.set(key, (t = pick(TARGETS, name, family) ?? null));
-  return t ?? undefined;
+  return cachedPick(targetCache, TARGETS, name, family);
 }
 
 /** Every registered name (for documentation and completion). */
