@@ -157,6 +157,12 @@ describe('drop-in translate commands', () => {
       assert.match(lines[5]!, /^# Completed on /);
       const s = await run(['ip6tables-restore-translate', '-f', '-'], '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 143 -j ACCEPT\nCOMMIT\n');
       assert.match(s.out, /add rule ip6 filter INPUT meta l4proto ipv6-icmp icmpv6 type mld2-listener-report counter accept/);
+      // Non-ASCII text (the file is then decoded as UTF-8, not read byte for byte) comes through intact.
+      const u = join(dir, 'u.iptables-save');
+      writeFileSync(u, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment "Zürich – réseau ✓" -j ACCEPT\nCOMMIT\n');
+      const t = await run(['iptables-restore-translate', '-f', u]);
+      assert.equal(t.code, 0, t.err);
+      assert.match(t.out, /add rule ip filter INPUT counter accept comment "Zürich – réseau ✓"/);
       assert.equal((await run(['iptables-restore-translate'])).code, 2);
       assert.equal((await run(['iptables-restore-translate', '-f', join(dir, 'nope')])).code, 2);
     } finally {
