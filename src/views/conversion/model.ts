@@ -124,7 +124,7 @@ export class ConversionPipeline {
   private readonly outlines = new Map<string, DumpOutline>();
   private readonly sets = new Map<string, Parsed<IpsetInfo[]>>();
 
-  parseDump(key: string, text: string, dialect?: Dialect): IptablesFile {
+  private parseDump(key: string, text: string, dialect?: Dialect): IptablesFile {
     const value = parseIptablesSave(text, dialect ? { dialect } : {});
     this.outlines.set(key, outlineOf(value));
     return value;
@@ -208,6 +208,14 @@ function lineIn(r: Range, line: number): boolean {
   return r.start.line <= line && line <= r.end.line;
 }
 
+/** The source map sorted by output line (the map itself when it already is). */
+function inOutputOrder(map: SourceMapEntry[]): SourceMapEntry[] {
+  for (let i = 1; i < map.length; i++) {
+    if (map[i - 1]!.output.start.line > map[i]!.output.start.line) return map.slice().sort((a, b) => a.output.start.line - b.output.start.line);
+  }
+  return map;
+}
+
 /** The last index whose key is <= line (−1 when none). */
 function floorIndex<T>(items: readonly T[], key: (t: T) => number, line: number): number {
   let lo = 0;
@@ -274,7 +282,7 @@ function groupByCode(diags: readonly FileDiagnostic[], severity: FileDiagnostic[
  */
 export class ConversionIndex {
   private bySource = new Map<string, RuleOutcome[]>();
-  private readonly byOutput!: SourceMapEntry[];
+  private readonly byOutput: SourceMapEntry[];
   /** Output ranges per source line of each input (several when a rule became several nft rules). Never changed once built: derived indexes share it. */
   private parts = new Map<string, Map<number, Range[]>>();
   /** What derived indexes changed in `parts`, by `file\0line` (null: no ranges). */
@@ -313,21 +321,16 @@ export class ConversionIndex {
   }
 
   constructor(readonly result: ViewResult, base?: { from: ConversionIndex; old: RuleOutcome; neu: RuleOutcome }) {
+    const splice = splicedInPlace.get(result);
+    const lines = base?.old.output;
+    if (base && lines && splice?.from === base.from.result) {
+      // The splice kept every line: the rule's entries are replaced in the previous order.
+      const prev = base.from.byOutput;
+      const lo = floorIndex(prev, (e) => e.output.start.line, lines.start.line - 1) + 1;
+      const hi = floorIndex(prev, (e) => e.output.start.line, lines.end.line) + 1;
+      this.byOutput = prev.slice(0, lo).concat([...splice.fresh].sort((a, b) => a.output.start.line - b.output.start.line), prev.slice(hi));
+    } else this.byOutput = inOutputOrder(result.sourceMap);
     if (base) {
-      const map = result.sourceMap;
-      const splice = splicedInPlace.get(result);
-      const lines = base.old.output;
-      if (splice?.from === base.from.result && lines) {
-        // The splice kept every line: the rule's entries are replaced in the previous order.
-        const prev = base.from.byOutput;
-        const lo = floorIndex(prev, (e) => e.output.start.line, lines.start.line - 1) + 1;
-        const hi = floorIndex(prev, (e) => e.output.start.line, lines.end.line) + 1;
-        this.byOutput = prev.slice(0, lo).concat([...splice.fresh].sort((a, b) => a.output.start.line - b.output.start.line), prev.slice(hi));
-      } else {
-        let inOrder = true;
-        for (let i = 1; i < map.length && inOrder; i++) if (map[i - 1]!.output.start.line > map[i]!.output.start.line) inOrder = false;
-        this.byOutput = inOrder ? map : map.slice().sort((a, b) => a.output.start.line - b.output.start.line);
-      }
       if (this.patch(base.from, base.old, base.neu)) {
         // A splice keeps every diagnostic object of the other lines: the list changed only if an object did.
         const a = base.from.result.diagnostics;
@@ -361,12 +364,6 @@ export class ConversionIndex {
       list.push(r);
     }
     if (!sorted) for (const l of this.bySource.values()) l.sort((a, b) => a.source.start.line - b.source.start.line);
-    if (!base) {
-      const map = result.sourceMap;
-      let inOrder = true;
-      for (let i = 1; i < map.length && inOrder; i++) if (map[i - 1]!.output.start.line > map[i]!.output.start.line) inOrder = false;
-      this.byOutput = inOrder ? map : map.slice().sort((a, b) => a.output.start.line - b.output.start.line);
-    }
     let lastParts: Map<number, Range[]> | undefined;
     lastFile = undefined;
     for (const e of result.sourceMap) {

@@ -3,7 +3,7 @@
  * bench/conversion-view.bench.ts), each step goes to the console the harness prints, stamped
  * with the extension host's clock so the benchmark can line them up with its own marks.
  */
-export const TRACE = process.env.NFLENS_BENCH === '1';
+const TRACE = process.env.NFLENS_BENCH === '1';
 
 export function benchTrace(msg: string): void {
   if (TRACE) console.log(`[bench-trace ${performance.now().toFixed(0)}] ${msg}`);
