@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../convert/ast/common';
 import { AnalysisClient } from './analysis-client';
-import { diagnosticDocPath } from './diagnostic-links';
+import { diagnosticCode } from './diagnostic-code';
 import { isLanguageId, type DocumentFacts } from './model';
 import { NftTokens } from './nft-index';
 import { LineIndex } from './text';
@@ -172,8 +172,7 @@ export class LanguageDocuments implements vscode.Disposable {
   private toDiagnostic(doc: vscode.TextDocument, d: Diagnostic): vscode.Diagnostic {
     const out = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
     out.source = 'netfilter-lens';
-    const [path, anchor] = diagnosticDocPath(d.code).split('#');
-    out.code = { value: d.code, target: vscode.Uri.joinPath(this.extensionUri, path!).with({ fragment: anchor ?? '' }) };
+    out.code = diagnosticCode(this.extensionUri, d.code);
     if (d.related?.length) {
       out.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(
         new vscode.Location(r.uri ? vscode.Uri.parse(r.uri) : doc.uri, toRange(r.range)), r.message));

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { generateNeutronDump } from '../../bench/gen-neutron.mjs';
-import { ConversionIndex, ConversionPipeline, DEFAULT_VIEW_OPTIONS, type SourceText, type ViewOptions, type ViewResult } from '../../src/views/conversion/model';
+import { ConversionIndex, ConversionPipeline, DEFAULT_VIEW_OPTIONS, outputChange, type SourceText, type TextChange, type ViewOptions, type ViewResult } from '../../src/views/conversion/model';
 import { corpusDir, prereqs, requirePrereqs } from '../support/prereq';
 
 const sorted = (xs: readonly unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
@@ -59,6 +59,10 @@ function assertSameLookups(derived: ConversionIndex, fresh: ConversionIndex, key
   }
 }
 
+function applyChange(text: string, change: TextChange | undefined): string {
+  return change ? text.slice(0, change.start) + change.text + text.slice(change.end) : text;
+}
+
 /** Edits rule lines at random and checks the spliced result against a full conversion. */
 function checkSplices(name: string, text: string, ipsets: SourceText[], opts: ViewOptions, runs: number): { applied: number; tried: number } {
   const lines = text.split('\n');
@@ -72,6 +76,8 @@ function checkSplices(name: string, text: string, ipsets: SourceText[], opts: Vi
     const after = [...lines.slice(0, line), edited, ...lines.slice(line + 1)].join('\n');
     const pipeline = new ConversionPipeline();
     const prev: ViewResult = pipeline.convert([{ key: name, kind: 'iptables', text }], opts, ipsets);
+    // What the view builds from the edited line alone, without the document's whole text.
+    assert.equal(pipeline.textWithLine(name, text, line, edited), after);
     const spliced = pipeline.update(prev, [{ key: name, kind: 'iptables', text: after }], opts, ipsets, { key: name, before: text, after, line });
     const full = new ConversionPipeline().convert([{ key: name, kind: 'iptables', text: after }], opts, ipsets);
     tried++;
@@ -79,6 +85,7 @@ function checkSplices(name: string, text: string, ipsets: SourceText[], opts: Vi
     applied++;
     const what = `${name} line ${line}: ${lines[line]} → ${edited}`;
     assert.equal(spliced.output, full.output, what);
+    assert.equal(applyChange(prev.output, outputChange(prev.output, spliced)), full.output, `${what}: the output edit`);
     assert.deepEqual(spliced.rules, full.rules, what);
     assert.deepEqual(sorted(spliced.sourceMap), sorted(full.sourceMap), what);
     assert.deepEqual(sorted(spliced.diagnostics), sorted(full.diagnostics), what);
@@ -111,10 +118,18 @@ describe('conversion view: updating a result after a one-rule edit', function ()
       const lines = text.split('\n');
       lines[line] = lines[line]!.replace(/--dport \d+ /, `--dport ${30000 + n} `);
       const after = lines.join('\n');
+      assert.equal(pipeline.textWithLine('k', text, line, lines[line]!), after);
       const next = pipeline.update(result, [{ key: 'k', kind: 'iptables', text: after }], opts, [], { key: 'k', before: text, after, line });
       const full = new ConversionPipeline().convert([{ key: 'k', kind: 'iptables', text: after }], opts);
       if (next) {
         applied++;
+        // The splice says what changed in the output (the view sends just that), and keeps the
+        // source map and diagnostics in the order a full conversion gives.
+        const change = outputChange(result.output, next);
+        assert.ok(change && change.text.includes(`dport ${30000 + n}`), 'the change holds the edited rule');
+        assert.equal(applyChange(result.output, change), full.output);
+        assert.deepEqual(next.sourceMap, full.sourceMap);
+        assert.deepEqual(next.diagnostics, full.diagnostics);
         const derived = new ConversionIndex(result).derive(next);
         assert.ok(derived.derived, 'a port edit keeps every line: the index is derived, not rebuilt');
         assertSameLookups(derived, new ConversionIndex(full), 'k', lines.length, `port edit ${n}`);
@@ -125,6 +140,17 @@ describe('conversion view: updating a result after a one-rule edit', function ()
       assert.deepEqual(result.rules, full.rules);
     }
     assert.equal(applied, ports.length, 'port edits never need a full conversion');
+  });
+
+  it('rebuilds an edited line of a CRLF dump with its line ending, and refuses a text it did not convert', () => {
+    const text = '*filter\r\n:INPUT ACCEPT [0:0]\r\n-A INPUT -p tcp --dport 22 -j ACCEPT\r\n-A INPUT -j DROP\r\nCOMMIT\r\n';
+    const pipeline = new ConversionPipeline();
+    pipeline.convert([{ key: 'c', kind: 'iptables', text }], DEFAULT_VIEW_OPTIONS);
+    assert.equal(pipeline.textWithLine('c', text, 2, '-A INPUT -p tcp --dport 2222 -j ACCEPT'), text.replace('--dport 22 ', '--dport 2222 '));
+    assert.equal(pipeline.textWithLine('c', text, 5, 'x'), text + 'x', 'the empty last line');
+    assert.equal(pipeline.textWithLine('c', text, 6, 'x'), undefined, 'no such line');
+    assert.equal(pipeline.textWithLine('c', text.replace('22', '23'), 2, 'x'), undefined, 'another text');
+    assert.equal(pipeline.textWithLine('other', text, 2, 'x'), undefined, 'another input');
   });
 
   it('keeps derived indexes right over hundreds of edits (the overlay is folded into the shared map)', () => {

@@ -5,9 +5,9 @@
 import * as vscode from 'vscode';
 import type { Range } from '../../convert/ast/common';
 import type { FileDiagnostic } from '../../convert/translate/convert';
-import { diagnosticDocPath } from '../../language/diagnostic-links';
+import { diagnosticCode } from '../../language/diagnostic-code';
 import {
-  ConversionPipeline, DEFAULT_VIEW_OPTIONS, isConversionDiagnostic, describeCounts, lineChange, siblingIpsetNames, sourceKindOf, viewOptionsFrom, type ViewOptions,
+  ConversionPipeline, DEFAULT_VIEW_OPTIONS, isConversionDiagnostic, describeCounts, lineChange, outputChange, siblingIpsetNames, sourceKindOf, viewOptionsFrom, type ViewOptions,
 } from './model';
 import { benchTrace } from './trace';
 import { ConversionSession, OUTPUT_SCHEME, sessionIdOf, type RuleLines } from './session';
@@ -26,13 +26,6 @@ const SEVERITY: Record<FileDiagnostic['severity'], vscode.DiagnosticSeverity> = 
 export function toVsRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
-
-/** Where a diagnostic code is documented: the one place that builds the link. */
-export function diagnosticDocUri(extensionUri: vscode.Uri, code: string): vscode.Uri {
-  const [path, anchor] = diagnosticDocPath(code).split('#');
-  return vscode.Uri.joinPath(extensionUri, path!).with({ fragment: anchor ?? '' });
-}
-
 
 function timed<T>(log: vscode.LogOutputChannel | undefined, label: string, fn: () => T): T {
   const t0 = performance.now();
@@ -99,7 +92,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       ...Object.values(this.problemDecorations),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.scheme === OUTPUT_SCHEME) benchTrace(`conversion view: output document changed (${e.contentChanges.length} changes)`);
-        if (e.contentChanges.length) this.inputChanged(e.document.uri, e.contentChanges);
+        if (e.contentChanges.length) this.inputChanged(e.document.uri, e.contentChanges, e.document.version);
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.documentClosed(doc)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e)),
@@ -257,8 +250,30 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     await this.refresh(session, true);
   }
 
-  /** Converts again now and shows the result everywhere. */
-  async refresh(session: ConversionSession, full = false, publish = true): Promise<void> {
+  /** Conversions in progress, per session: the next one starts when the last is done. */
+  private readonly running = new Map<string, Promise<void>>();
+
+  /** Converts again (after any conversion in progress) and shows the result everywhere. */
+  refresh(session: ConversionSession, full = false, publish = true): Promise<void> {
+    return this.queue(session, () => this.refreshNow(session, full, publish));
+  }
+
+  /** After an input changed: converts once any conversion in progress is done, unless that one took the change in. */
+  private refreshPending(session: ConversionSession): Promise<void> {
+    return this.queue(session, () => (session.pending === undefined ? Promise.resolve() : this.refreshNow(session)));
+  }
+
+  private queue(session: ConversionSession, run: () => Promise<void>): Promise<void> {
+    const next = (this.running.get(session.id) ?? Promise.resolve()).then(run);
+    const settled = next.catch(() => undefined);
+    this.running.set(session.id, settled);
+    void settled.then(() => {
+      if (this.running.get(session.id) === settled) this.running.delete(session.id);
+    });
+    return next;
+  }
+
+  private async refreshNow(session: ConversionSession, full = false, publish = true): Promise<void> {
     clearTimeout(this.timers.get(session.id));
     this.timers.delete(session.id);
     try {
@@ -306,7 +321,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       }
       const known = this.shownOutput.get(doc);
       const before = known && known.version === doc.version ? known.text : doc.getText();
-      const change = lineChange(before, output);
+      const change = session.result ? outputChange(before, session.result) : lineChange(before, output);
       if (!change) {
         this.shownOutput.set(doc, { version: doc.version, text: output });
         return;
@@ -353,17 +368,19 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     }
   }
 
-  private inputChanged(uri: vscode.Uri, changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
+  private inputChanged(uri: vscode.Uri, changes: readonly vscode.TextDocumentContentChangeEvent[], version: number): void {
     if (uri.scheme === OUTPUT_SCHEME) return;
     benchTrace('conversion view: input changed');
     for (const s of this.sessions.values()) {
       if (!s.involves(uri)) continue;
-      s.noteChange(uri, changes);
+      s.noteChange(uri, changes, version);
       clearTimeout(this.timers.get(s.id));
       const configured = vscode.workspace.getConfiguration('netfilterLens.convert').get<number>('debounceMs', 50);
-      // A slow (full) conversion waits longer, so typing does not queue conversions.
-      const wait = s.pending === 'full' ? Math.max(configured, Math.min(2000, s.lastFullCost)) : configured;
-      this.timers.set(s.id, setTimeout(() => void this.refresh(s), wait));
+      // An edit inside one rule line converts that rule alone, in milliseconds: it goes at once
+      // (changes that arrive together still make one update). A slow (full) conversion waits
+      // longer, so typing does not queue conversions.
+      const wait = s.pendingLine ? 0 : s.pending === 'full' ? Math.max(configured, Math.min(2000, s.lastFullCost)) : configured;
+      this.timers.set(s.id, setTimeout(() => void this.refreshPending(s), wait));
     }
   }
 
@@ -426,7 +443,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       }
       const out = new vscode.Diagnostic(toVsRange(d.range), d.message, SEVERITY[d.severity]);
       out.source = DIAGNOSTIC_SOURCE;
-      out.code = { value: d.code, target: diagnosticDocUri(this.context.extensionUri, d.code) };
+      out.code = diagnosticCode(this.context.extensionUri, d.code);
       if (rule?.output) {
         out.relatedInformation = [new vscode.DiagnosticRelatedInformation(
           new vscode.Location(session.outputUri, lineRange(rule.output)),

@@ -184,10 +184,27 @@ export class ConversionPipeline {
     const next = spliceRuleEdit(prev, edit, skeleton, (text) => convertFiles([{ file: parseIptablesSave(text, { dialect }), name: edit.key }], options));
     if (next) {
       // Only a rule line changed: the declarations, and so the skeleton and chain list, still hold.
+      skeleton.lineReplaced(edit.line, edit.after.length - edit.before.length);
       this.skeletons.set(edit.key, { text: edit.after, skeleton });
       this.converted.set(edit.key, { text: edit.after, dialect });
     }
     return next;
+  }
+
+  /**
+   * `before` (the text input `key` was last converted from) with line `line` now reading
+   * `lineText`, made without reading the whole document again; undefined when the pipeline has
+   * no line offsets for that text or the line does not exist. The line keeps its end of line.
+   */
+  textWithLine(key: string, before: string, line: number, lineText: string): string | undefined {
+    if (this.converted.get(key)?.text !== before) return undefined;
+    const skeleton = this.skeletonOf(key, before);
+    if (line >= skeleton.lineCount) return undefined;
+    const start = skeleton.lineStart(line, before.length);
+    const nl = before.indexOf('\n', start);
+    let end = nl < 0 ? before.length : nl;
+    if (end > start && before.charCodeAt(end - 1) === 13 /* \r */) end--;
+    return before.slice(0, start) + lineText + before.slice(end);
   }
 
   forget(key: string): void {
@@ -611,7 +628,44 @@ function ruleIndexAt(rules: readonly RuleOutcome[], key: string, line: number): 
  * undefined when the matches are not one run, or when there are none and `by` is not empty
  * (the caller then decides where new items go).
  */
-function replaceRun<T>(items: readonly T[], matches: (x: T) => boolean, by: readonly T[]): T[] | undefined {
+/** Lists (source maps, diagnostics) known to hold the entries of one input in source-line order, with that input's key. */
+const sourceOrdered = new WeakMap<readonly object[], string | null>();
+
+/** The input all of `items` belong to when they come in source-line order, else null (remembered per list). */
+function sourceOrderOf<T extends { readonly file?: string }>(items: readonly T[], lineOf: (x: T) => number): string | null {
+  let key = sourceOrdered.get(items);
+  if (key !== undefined) return key;
+  key = items.length ? items[0]!.file ?? '' : null;
+  for (let i = 1; i < items.length && key !== null; i++) {
+    if ((items[i]!.file ?? '') !== key || lineOf(items[i - 1]!) > lineOf(items[i]!)) key = null;
+  }
+  sourceOrdered.set(items, key);
+  return key;
+}
+
+/**
+ * `items` with the entries of input `key` on source line `line` (one run) replaced by `by`, or
+ * undefined when they do not sit together (or there are none to stand in for). A list in source
+ * order is searched (and the result known to be in order too); any other is scanned.
+ */
+function replaceRun<T extends { readonly file?: string }>(items: readonly T[], key: string, line: number, lineOf: (x: T) => number, by: readonly T[]): T[] | undefined {
+  if (sourceOrderOf(items, lineOf) === key && by.every((x) => (x.file ?? '') === key && lineOf(x) === line)) {
+    // First entry at or past the line, then past it.
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lineOf(items[mid]!) < line) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < items.length && lineOf(items[end]!) === line) end++;
+    if (end === lo && by.length) return undefined;
+    const out = items.slice(0, lo).concat(by, items.slice(end));
+    if (out.length) sourceOrdered.set(out, key);
+    return out;
+  }
+  const matches = (x: T) => lineOf(x) === line && (x.file ?? '') === key;
   let first = -1;
   let last = -1;
   let count = 0;
@@ -666,9 +720,16 @@ export interface RuleContextLines {
  */
 export class DumpSkeleton {
   private readonly tables: { name: string; start: number; end: number; decls: Map<string, string[]> }[] = [];
+  /** Offset of each line of the text the skeleton was made from (kept current by `lineReplaced`). */
+  private readonly starts: number[] = [];
 
   constructor(text: string) {
     const lines = text.split('\n');
+    let at = 0;
+    for (const l of lines) {
+      this.starts.push(at);
+      at += l.length + 1;
+    }
     let open: { name: string; start: number; end: number; decls: Map<string, string[]> } | undefined;
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i]!;
@@ -688,6 +749,22 @@ export class DumpSkeleton {
         open = undefined;
       }
     }
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** Offset where `line` starts in the text (its length past the last line). */
+  lineStart(line: number, textLength: number): number {
+    return line < this.starts.length ? this.starts[line]! : textLength;
+  }
+
+  /** The text now has `line` longer by `delta` characters (a rule line was edited in place). */
+  lineReplaced(line: number, delta: number): void {
+    if (delta === 0) return;
+    const starts = this.starts;
+    for (let i = line + 1; i < starts.length; i++) starts[i] = starts[i]! + delta;
   }
 
   /** The table holding `line` and the declarations of the chains a rule line names. */
@@ -729,7 +806,7 @@ export interface RuleEdit {
  */
 export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpSkeleton, convertAlone: (text: string) => ConversionResult): ViewResult | undefined {
   // Only this line changed, so it starts at the same offset in both texts.
-  const lineStart = lineOffset(edit.before, edit.line);
+  const lineStart = skeleton.lineCount ? skeleton.lineStart(edit.line, edit.before.length) : lineOffset(edit.before, edit.line);
   const oldLine = lineAt(edit.before, edit.line, lineStart);
   const newLine = lineAt(edit.after, edit.line, lineStart);
   const oldHead = RULE_HEAD.exec(oldLine);
@@ -756,13 +833,16 @@ export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpS
   const lb = linesOf(b.result, rb[0]!.output);
   const start = rule.output.start.line;
   const oldEnd = rule.output.end.line;
-  const from = lineOffset(prev.output, start);
-  const to = lineOffset(prev.output, oldEnd + 1, from, start);
+  const starts = outputLineStarts(prev);
+  const from = start < starts.length ? starts[start]! : prev.output.length;
+  const to = oldEnd + 1 < starts.length ? starts[oldEnd + 1]! : prev.output.length;
+  const oldText = prev.output.slice(from, to);
   // The rule alone prints as it did in the whole ruleset, and the edit changes nothing around it.
-  if (la.rule.join('\n') + '\n' !== prev.output.slice(from, to) || la.rest !== lb.rest) return undefined;
+  if (la.rule.join('\n') + '\n' !== oldText || la.rest !== lb.rest) return undefined;
   if (a.result.diagnostics.some((d) => d.range.start.line !== a.ruleAt) || b.result.diagnostics.some((d) => d.range.start.line !== b.ruleAt)) return undefined;
   const delta = lb.rule.length - la.rule.length;
-  const output = prev.output.slice(0, from) + lb.rule.join('\n') + '\n' + prev.output.slice(to);
+  const newText = lb.rule.join('\n') + '\n';
+  const output = prev.output.slice(0, from) + newText + prev.output.slice(to);
   const aloneStart = rb[0]!.output.start.line;
   const toWhole = (r: Range) => ({ start: { line: r.start.line - aloneStart + start, character: r.start.character }, end: { line: r.end.line - aloneStart + start, character: r.end.character } });
   const toSource = (r: Range) => ({ start: { line: edit.line, character: r.start.character }, end: { line: edit.line, character: r.end.character } });
@@ -777,7 +857,7 @@ export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpS
   const fresh = b.result.diagnostics.map((d) => ({ ...d, file: edit.key, range: toSource(d.range) }));
   const onLine = (x: { readonly file?: string }, line: number) => line === edit.line && (x.file ?? '') === edit.key;
   // Nothing moved: the rule's old entries, when they sit together, are swapped for the new ones.
-  let sourceMap = delta === 0 ? replaceRun(prev.sourceMap, (e) => onLine(e, e.source.start.line), freshMap) : undefined;
+  let sourceMap = delta === 0 ? replaceRun(prev.sourceMap, edit.key, edit.line, (e) => e.source.start.line, freshMap) : undefined;
   if (!sourceMap) {
     sourceMap = [];
     // The rule's new entries go where its output is, so an in-order map stays in order.
@@ -792,7 +872,7 @@ export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpS
     }
     if (!mapped) sourceMap.push(...freshMap);
   }
-  let diagnostics = replaceRun(prev.diagnostics, (d) => onLine(d, d.range.start.line), fresh);
+  let diagnostics = replaceRun(prev.diagnostics, edit.key, edit.line, (d) => d.range.start.line, fresh);
   if (!diagnostics) {
     diagnostics = [];
     let placed = false;
@@ -808,7 +888,41 @@ export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpS
   }
   const next = { output, rules, sourceMap, diagnostics };
   if (delta === 0) splicedInPlace.set(next, { from: prev, fresh: freshMap });
+  // The output's line offsets after the splice, and the one change that turns the old output into the new.
+  const nextStarts = starts.slice(0, start + 1);
+  for (let nl = newText.indexOf('\n'); nl >= 0 && nl + 1 < newText.length; nl = newText.indexOf('\n', nl + 1)) nextStarts.push(from + nl + 1);
+  const chars = newText.length - oldText.length;
+  for (let i = oldEnd + 1; i < starts.length; i++) nextStarts.push(starts[i]! + chars);
+  outputStarts.set(next, nextStarts);
+  outputEdits.set(next, { before: prev.output, change: newText === oldText ? undefined : { start: from, end: to, text: newText } });
   return next;
+}
+
+/** Offset of each line of a result's output: made when a splice first needs it, then carried from splice to splice. */
+const outputStarts = new WeakMap<ViewResult, number[]>();
+
+function outputLineStarts(result: ViewResult): number[] {
+  let starts = outputStarts.get(result);
+  if (!starts) {
+    const text = result.output;
+    starts = [0];
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+    outputStarts.set(result, starts);
+  }
+  return starts;
+}
+
+/** What a splice changed in the output, from the output it was spliced from. */
+const outputEdits = new WeakMap<ViewResult, { readonly before: string; readonly change: TextChange | undefined }>();
+
+/**
+ * The replacement, on whole lines, that turns `before` into `next.output`: the splice that made
+ * `next` knows it; otherwise the texts are compared (lineChange). Undefined when they are equal.
+ */
+export function outputChange(before: string, next: ViewResult): TextChange | undefined {
+  const known = outputEdits.get(next);
+  if (known && known.before === before) return known.change;
+  return lineChange(before, next.output);
 }
 
 // ---------------------------------------------------------------- output updates

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { benchTrace } from './trace';
-import { ConversionIndex, ConversionPipeline, sourceKindOf, type SourceText, type ViewOptions, type ViewResult } from './model';
+import { ConversionIndex, ConversionPipeline, sourceKindOf, type SourceKind, type SourceText, type ViewOptions, type ViewResult } from './model';
 
 export const OUTPUT_SCHEME = 'nflens-convert';
 
@@ -26,8 +26,11 @@ export function sessionIdOf(output: vscode.Uri): string | undefined {
 /** A selection conversion keeps only the rules on these lines of its single source. */
 export type RuleLines = ReadonlySet<number>;
 
-/** What changed in the inputs since the last conversion: nothing, one line of one input, or more. */
-export type PendingEdit = undefined | { readonly key: string; readonly line: number } | 'full';
+/**
+ * What changed in the inputs since the last conversion: nothing, one line of one input (with
+ * the document versions before the first change and after the last), or more.
+ */
+export type PendingEdit = undefined | { readonly key: string; readonly line: number; readonly fromVersion: number; toVersion: number } | 'full';
 
 export class ConversionSession {
   readonly id = String(nextId++);
@@ -35,6 +38,8 @@ export class ConversionSession {
   result?: ViewResult;
   /** The texts of the last conversion, by input key. */
   private texts = new Map<string, string>();
+  /** The document version each of those texts was read at. */
+  private versions = new Map<string, number>();
   pending: PendingEdit = 'full';
   /** How the last conversion was made (the benchmark and the log say). */
   lastKind: 'full' | 'rule' = 'full';
@@ -81,42 +86,87 @@ export class ConversionSession {
     return this.sources.some((u) => u.toString() === s);
   }
 
-  /** Records a change of an input: a change inside one line of a dump may be converted alone. */
-  noteChange(uri: vscode.Uri, changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
+  /** Records a change of an input (`version`: the document's after it): a change inside one line of a dump may be converted alone. */
+  noteChange(uri: vscode.Uri, changes: readonly vscode.TextDocumentContentChangeEvent[], version: number): void {
     const key = uri.toString();
     for (const c of changes) {
       const oneLine = c.range.start.line === c.range.end.line && !c.text.includes('\n') && !c.text.includes('\r');
       const p = this.pending;
       if (!oneLine || !this.isSource(uri) || p === 'full') this.pending = 'full';
-      else if (p === undefined) this.pending = { key, line: c.range.start.line };
+      else if (p === undefined) this.pending = { key, line: c.range.start.line, fromVersion: version - 1, toVersion: version };
       else if (p.key !== key || p.line !== c.range.start.line) this.pending = 'full';
+      else p.toVersion = version;
     }
   }
 
-  /** Converts the current text of every input (open documents, or the file as stored). */
-  async convert(options: ViewOptions, full = false): Promise<ViewResult> {
+  /** Whether the next conversion is of one edited line (it needs no debounce: it is quick). */
+  get pendingLine(): boolean {
+    return this.pending !== undefined && this.pending !== 'full' && !!this.result && !this.ruleLines;
+  }
+
+  /**
+   * The inputs after an edit inside one line, read without asking for the whole text of the
+   * edited document: its last text with that line replaced. Undefined unless every change since
+   * the last conversion was on that line (the versions say none went unseen).
+   */
+  private editedTexts(): SourceText[] | undefined {
+    const p = this.pending;
+    if (p === undefined || p === 'full' || !this.result || this.ruleLines) return undefined;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.key);
+    const before = this.texts.get(p.key);
+    if (!doc || before === undefined || this.versions.get(p.key) !== p.fromVersion || doc.version !== p.toVersion || p.line >= doc.lineCount) return undefined;
+    const after = this.pipeline.textWithLine(p.key, before, p.line, doc.lineAt(p.line).text);
+    if (after === undefined) return undefined;
     const texts: SourceText[] = [];
     for (const uri of this.sources) {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      const text = doc.getText();
-      const kind = sourceKindOf(doc.languageId, text) ?? 'iptables';
-      const fileName = uri.path.split('/').pop();
-      texts.push(this.ruleLines && kind === 'iptables' ? { key: uri.toString(), kind, text, fileName, lines: this.ruleLines } : { key: uri.toString(), kind, text, fileName });
+      const key = uri.toString();
+      const text = key === p.key ? after : this.texts.get(key);
+      const kind = this.kinds.get(key);
+      if (text === undefined || !kind) return undefined;
+      texts.push({ key, kind, text, fileName: uri.path.split('/').pop() });
     }
-    const extra: SourceText[] = [];
-    for (const uri of this.ipsets) {
-      if (this.isSource(uri)) continue;
-      try {
+    this.versions.set(p.key, doc.version);
+    return texts;
+  }
+
+  /** The attached ipset dumps as last read (an edit of one of them is a change of its own: 'full'). */
+  private extra: SourceText[] = [];
+
+  /** The kind each source was read as. */
+  private kinds = new Map<string, SourceKind>();
+
+  /** Converts the current text of every input (open documents, or the file as stored). */
+  async convert(options: ViewOptions, full = false): Promise<ViewResult> {
+    const pending = this.pending;
+    // A change that arrives while the inputs are read is converted next time.
+    let texts = full ? undefined : this.editedTexts();
+    this.pending = undefined;
+    let extra: SourceText[] = this.extra;
+    if (!texts) {
+      texts = [];
+      for (const uri of this.sources) {
         const doc = await vscode.workspace.openTextDocument(uri);
-        extra.push({ key: uri.toString(), kind: 'ipset', text: doc.getText() });
-      } catch {
-        // an attached dump that disappeared converts as if it was never attached
+        const text = doc.getText();
+        const kind = sourceKindOf(doc.languageId, text) ?? 'iptables';
+        const fileName = uri.path.split('/').pop();
+        this.versions.set(uri.toString(), doc.version);
+        this.kinds.set(uri.toString(), kind);
+        texts.push(this.ruleLines && kind === 'iptables' ? { key: uri.toString(), kind, text, fileName, lines: this.ruleLines } : { key: uri.toString(), kind, text, fileName });
       }
+      extra = [];
+      for (const uri of this.ipsets) {
+        if (this.isSource(uri)) continue;
+        try {
+          const doc = await vscode.workspace.openTextDocument(uri);
+          extra.push({ key: uri.toString(), kind: 'ipset', text: doc.getText() });
+        } catch {
+          // an attached dump that disappeared converts as if it was never attached
+        }
+      }
+      this.extra = extra;
     }
     benchTrace('conversion view: inputs read');
     const started = performance.now();
-    const pending = this.pending;
-    this.pending = undefined;
     let result: ViewResult | undefined;
     if (!full && pending && pending !== 'full' && this.result && !this.ruleLines) {
       const before = this.texts.get(pending.key);
@@ -130,6 +180,7 @@ export class ConversionSession {
       result = rest;
     }
     this.texts = new Map(texts.map((t) => [t.key, t.text]));
+    this.extra = extra;
     // A rule splice changes one rule: its index is copied from the last one with that rule replaced.
     this.index = this.lastKind === 'rule' && this.index ? this.index.derive(result) : new ConversionIndex(result);
     this.lastCost = performance.now() - started;
