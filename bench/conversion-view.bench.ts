@@ -86,9 +86,9 @@ try {
     if (!line) {
       console.log(`in VS Code: no figures (harness exit ${r.status ?? r.signal}); last output:\n${(r.stdout ?? '').split('\n').slice(-15).join('\n')}${r.stderr ?? ''}`);
     } else {
-      const f = JSON.parse(line[1]!) as { rules: number; openMs: number; openConvertMs: number; updateMs: number; updateConvertMs: number; debounceMs: number; updateKinds: string[]; typedMs?: number; typed?: number[] };
-      console.log(`in VS Code (server + Chromium): command → output shown ${ms(f.openMs)} (conversion ${ms(f.openConvertMs)}); one-line edit (API) → output document updated ${ms(f.updateMs)} median of 3 (conversion ${ms(f.updateConvertMs)} [${f.updateKinds.join(', ')}], debounce ${f.debounceMs} ms)`);
-      if (f.typedMs !== undefined) console.log(`in VS Code: a keystroke in the source → the changed output line painted ${ms(f.typedMs)} median of 3 (${f.typed!.map(ms).join(', ')})`);
+      const f = JSON.parse(line[1]!) as { rules: number; openMs: number; shownMs?: number; openConvertMs: number; updateMs: number; updates?: number[]; updateConvertMs: number; debounceMs: number; updateKinds: string[]; typedMs?: number; typed?: number[] };
+      console.log(`in VS Code (server + Chromium): command → output shown ${f.shownMs === undefined ? '?' : ms(f.shownMs)}, → problems published too ${ms(f.openMs)} (conversion ${ms(f.openConvertMs)}); one-line edit (API) → output document updated ${ms(f.updateMs)} median of ${f.updateKinds.length} (${(f.updates ?? []).map(ms).join(', ')}; conversion ${ms(f.updateConvertMs)} [${f.updateKinds.join(', ')}], no debounce for an edit inside one line)`);
+      if (f.typedMs !== undefined) console.log(`in VS Code: a keystroke in the source → the changed output line painted ${ms(f.typedMs)} median of ${f.typed!.length} (${f.typed!.map(ms).join(', ')})`);
     }
   }
 } finally {

@@ -119,7 +119,8 @@ describe('conversion view: updating a result after a one-rule edit', function ()
       lines[line] = lines[line]!.replace(/--dport \d+ /, `--dport ${30000 + n} `);
       const after = lines.join('\n');
       assert.equal(pipeline.textWithLine('k', text, line, lines[line]!), after);
-      const next = pipeline.update(result, [{ key: 'k', kind: 'iptables', text: after }], opts, [], { key: 'k', before: text, after, line });
+      // As the view does: the edited line is handed over, so the new text is not read.
+      const next = pipeline.update(result, [{ key: 'k', kind: 'iptables', text: after }], opts, [], { key: 'k', before: text, after, line, lineText: lines[line] });
       const full = new ConversionPipeline().convert([{ key: 'k', kind: 'iptables', text: after }], opts);
       if (next) {
         applied++;

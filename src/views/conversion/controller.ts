@@ -177,6 +177,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     benchTrace('conversion view: language set');
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
     benchTrace('conversion view: output shown');
+    session.shownAt = performance.now();
     timed(this.log, 'diagnostics', () => this.publishDiagnostics(session));
     this.decorateSoon();
     return session;

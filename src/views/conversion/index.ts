@@ -146,6 +146,7 @@ export function registerConversionView(context: vscode.ExtensionContext, log?: v
       generation: s.generation,
       lastCostMs: s.lastCost,
       lastKind: s.lastKind,
+      shownAt: s.shownAt,
       summary: s.index?.summary,
       outputProblemLines: controller.outputProblemLines(s),
     };

@@ -796,6 +796,8 @@ export interface RuleEdit {
   readonly after: string;
   /** The only line that changed (the line count is the same). */
   readonly line: number;
+  /** That line's text in `after`, when the caller has it (then `after` is not read). */
+  readonly lineText?: string;
 }
 
 /**
@@ -808,7 +810,8 @@ export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpS
   // Only this line changed, so it starts at the same offset in both texts.
   const lineStart = skeleton.lineCount ? skeleton.lineStart(edit.line, edit.before.length) : lineOffset(edit.before, edit.line);
   const oldLine = lineAt(edit.before, edit.line, lineStart);
-  const newLine = lineAt(edit.after, edit.line, lineStart);
+  // `after` may be a rope of the old text and the new line: reading it would copy all of it.
+  const newLine = edit.lineText ?? lineAt(edit.after, edit.line, lineStart);
   const oldHead = RULE_HEAD.exec(oldLine);
   const newHead = RULE_HEAD.exec(newLine);
   // Inserted rules land at an index: their place depends on the rules before them.

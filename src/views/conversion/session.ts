@@ -48,6 +48,8 @@ export class ConversionSession {
   lastCost = 0;
   /** Milliseconds the last whole conversion took. */
   lastFullCost = 0;
+  /** When (performance.now() of the extension host) the output editor last showed after "Convert to nftables". */
+  shownAt?: number;
   /** Bumped on every conversion; the output provider serves the latest. */
   generation = 0;
 
@@ -109,13 +111,14 @@ export class ConversionSession {
    * edited document: its last text with that line replaced. Undefined unless every change since
    * the last conversion was on that line (the versions say none went unseen).
    */
-  private editedTexts(): SourceText[] | undefined {
+  private editedTexts(): { texts: SourceText[]; lineText: string } | undefined {
     const p = this.pending;
     if (p === undefined || p === 'full' || !this.result || this.ruleLines) return undefined;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.key);
     const before = this.texts.get(p.key);
     if (!doc || before === undefined || this.versions.get(p.key) !== p.fromVersion || doc.version !== p.toVersion || p.line >= doc.lineCount) return undefined;
-    const after = this.pipeline.textWithLine(p.key, before, p.line, doc.lineAt(p.line).text);
+    const lineText = doc.lineAt(p.line).text;
+    const after = this.pipeline.textWithLine(p.key, before, p.line, lineText);
     if (after === undefined) return undefined;
     const texts: SourceText[] = [];
     for (const uri of this.sources) {
@@ -126,7 +129,7 @@ export class ConversionSession {
       texts.push({ key, kind, text, fileName: uri.path.split('/').pop() });
     }
     this.versions.set(p.key, doc.version);
-    return texts;
+    return { texts, lineText };
   }
 
   /** The attached ipset dumps as last read (an edit of one of them is a change of its own: 'full'). */
@@ -139,7 +142,8 @@ export class ConversionSession {
   async convert(options: ViewOptions, full = false): Promise<ViewResult> {
     const pending = this.pending;
     // A change that arrives while the inputs are read is converted next time.
-    let texts = full ? undefined : this.editedTexts();
+    const edited = full ? undefined : this.editedTexts();
+    let texts = edited?.texts;
     this.pending = undefined;
     let extra: SourceText[] = this.extra;
     if (!texts) {
@@ -171,7 +175,7 @@ export class ConversionSession {
     if (!full && pending && pending !== 'full' && this.result && !this.ruleLines) {
       const before = this.texts.get(pending.key);
       const after = texts.find((t) => t.key === pending.key)?.text;
-      if (before !== undefined && after !== undefined) result = this.pipeline.update(this.result, texts, options, extra, { key: pending.key, before, after, line: pending.line });
+      if (before !== undefined && after !== undefined) result = this.pipeline.update(this.result, texts, options, extra, { key: pending.key, before, after, line: pending.line, lineText: edited?.lineText });
     }
     this.lastKind = result ? 'rule' : 'full';
     if (!result) {
