@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../convert/ast/common';
 import { AnalysisClient } from './analysis-client';
+import { benchTrace } from '../views/conversion/trace';
 import { diagnosticCode } from './diagnostic-code';
 import { isLanguageId, type DocumentFacts } from './model';
 import { NftTokens } from './nft-index';
@@ -44,7 +45,24 @@ interface DocState {
   tokens?: { version: number; value: NftTokens };
   /** Diagnostics from `nft -c` for a document version; dropped when the text changes. */
   external?: { version: number; diagnostics: Diagnostic[] };
+  /** Whether every change since the analysis in `facts` kept each line where it was (see keepsLines). */
+  inLineEditsOnly: boolean;
 }
+
+/** A change inside one line, or one that replaces whole lines by as many: no other line moves. */
+function keepsLines(c: vscode.TextDocumentContentChangeEvent): boolean {
+  let added = 0;
+  for (let i = c.text.indexOf('\n'); i >= 0; i = c.text.indexOf('\n', i + 1)) added++;
+  return added === c.range.end.line - c.range.start.line && (added === 0 || (c.range.start.character === 0 && c.range.end.character === 0 && c.text.endsWith('\n')));
+}
+
+/**
+ * Documents with more lines than this are big: while they are edited inside lines, their
+ * outline and folding come from the last analysis (which still has every line where it is)
+ * instead of waiting for a new one after each keystroke. A new analysis of such a document
+ * takes seconds of a CPU; it runs once typing pauses.
+ */
+export const BIG_DOCUMENT_LINES = 10_000;
 
 export class LanguageDocuments implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('netfilter-lens');
@@ -58,7 +76,10 @@ export class LanguageDocuments implements vscode.Disposable {
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length) this.schedule(e.document);
+        if (!e.contentChanges.length) return;
+        const st = this.states.get(e.document.uri.toString());
+        if (st && !e.contentChanges.every(keepsLines)) st.inLineEditsOnly = false;
+        this.schedule(e.document);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
     );
@@ -73,17 +94,22 @@ export class LanguageDocuments implements vscode.Disposable {
     const key = doc.uri.toString();
     let st = this.states.get(key);
     if (!st) {
-      st = { running: false, waiters: [], lastMs: 0 };
+      st = { running: false, waiters: [], lastMs: 0, inLineEditsOnly: true };
       this.states.set(key, st);
     }
     return st;
   }
 
-  /** The analysis of the document's current version (or a newer one, when it changes meanwhile). */
-  get(doc: vscode.TextDocument): Promise<DocumentFacts | undefined> {
+  /**
+   * The analysis of the document's current version (or a newer one, when it changes meanwhile).
+   * `lines: true` asks only for what hangs on lines (outline, folding): a big document edited
+   * inside lines since its last analysis gets that analysis, and a new one waits for a pause.
+   */
+  get(doc: vscode.TextDocument, want: { lines?: boolean } = {}): Promise<DocumentFacts | undefined> {
     if (!LanguageDocuments.handles(doc)) return Promise.resolve(undefined);
     const st = this.state(doc);
     if (st.facts && st.facts.version >= doc.version) return Promise.resolve(st.facts.value);
+    if (want.lines && st.facts && st.inLineEditsOnly && doc.lineCount > BIG_DOCUMENT_LINES) return Promise.resolve(st.facts.value);
     return new Promise((resolve, reject) => {
       st.waiters.push({ version: doc.version, resolve, reject });
       this.run(doc, st);
@@ -108,9 +134,13 @@ export class LanguageDocuments implements vscode.Disposable {
     const version = doc.version;
     const started = performance.now();
     const fileName = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
+    benchTrace(`language: analysing ${doc.uri.path.split('/').pop()} v${version}`);
     this.client.analyze(doc.languageId, doc.getText(), fileName).then((facts) => {
       st.running = false;
       st.lastMs = performance.now() - started;
+      // Line-wise edits since are counted from this analysis on (an edit after it was read has set this already).
+      if (doc.version === version) st.inLineEditsOnly = true;
+      benchTrace(`language: analysed ${doc.uri.path.split('/').pop()} v${version} in ${st.lastMs.toFixed(0)} ms`);
       st.facts = { version, value: facts };
       if (st.lastMs > LOG_ABOVE_MS) {
         const t = facts.timings;
@@ -147,7 +177,8 @@ export class LanguageDocuments implements vscode.Disposable {
     if (!LanguageDocuments.handles(doc)) return;
     const st = this.state(doc);
     const configured = vscode.workspace.getConfiguration('netfilterLens', doc.uri).get<number>('diagnostics.debounceMs', 300);
-    const wait = delay ?? Math.max(configured, Math.min(2000, 2 * st.lastMs));
+    // A big document waits longer: its analysis takes seconds of a CPU, and typing in it should not queue them.
+    const wait = delay ?? (doc.lineCount > BIG_DOCUMENT_LINES ? Math.max(configured, Math.min(10_000, 3 * st.lastMs)) : Math.max(configured, Math.min(2000, 2 * st.lastMs)));
     clearTimeout(st.timer);
     st.timer = setTimeout(() => {
       st.timer = undefined;

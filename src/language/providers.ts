@@ -51,13 +51,27 @@ export class LanguageProviders implements
   vscode.RenameProvider, vscode.HoverProvider, vscode.CompletionItemProvider, vscode.DocumentFormattingEditProvider {
   constructor(private readonly docs: LanguageDocuments) {}
 
+  /** Outline and folding made from each analysis (VS Code asks again after every change; a big document keeps its analysis while edited inside lines). */
+  private readonly symbols = new WeakMap<DocumentFacts, vscode.DocumentSymbol[]>();
+  private readonly folds = new WeakMap<DocumentFacts, vscode.FoldingRange[]>();
+
   async provideDocumentSymbols(doc: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
-    return (await this.docs.get(doc))?.outline.map(toSymbol) ?? [];
+    const facts = await this.docs.get(doc, { lines: true });
+    if (!facts) return [];
+    let made = this.symbols.get(facts);
+    if (!made) this.symbols.set(facts, (made = facts.outline.map(toSymbol)));
+    return made;
   }
 
   async provideFoldingRanges(doc: vscode.TextDocument): Promise<vscode.FoldingRange[]> {
-    return ((await this.docs.get(doc))?.folds ?? []).map((f) => new vscode.FoldingRange(f.startLine, f.endLine,
-      f.kind === 'comment' ? vscode.FoldingRangeKind.Comment : f.kind === 'region' ? vscode.FoldingRangeKind.Region : undefined));
+    const facts = await this.docs.get(doc, { lines: true });
+    if (!facts) return [];
+    let made = this.folds.get(facts);
+    if (!made) {
+      this.folds.set(facts, (made = facts.folds.map((f) => new vscode.FoldingRange(f.startLine, f.endLine,
+        f.kind === 'comment' ? vscode.FoldingRangeKind.Comment : f.kind === 'region' ? vscode.FoldingRangeKind.Region : undefined))));
+    }
+    return made;
   }
 
   /** Declarations in this document, or for ipset names, in the open/workspace ipset files. */

@@ -306,5 +306,26 @@ describe('a 50k-rule dump in the editor', () => {
     assert.match(hoverText(hovers), /ct state/);
     console.log(`      ${rules} rules: first diagnostics ${firstMs} ms after open, Outline ${outlineMs} ms, edit applied in ${editMs} ms, ` +
       `its diagnostic visible after ${reanalysisMs} ms (debounce included), hover ${hoverMs} ms`);
+
+    // Typing inside a rule line keeps every line where it was: the Outline (and folding) of a big
+    // dump come from the last analysis until typing pauses.
+    const before = symbols(await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', doc.uri));
+    const ruleLine = doc.getText().split('\n').findIndex((l) => l.includes('--dport 1007 '));
+    const at = doc.lineAt(ruleLine).text.indexOf('1007');
+    const inLine = new vscode.WorkspaceEdit();
+    inLine.replace(doc.uri, new vscode.Range(ruleLine, at, ruleLine, at + 4), '2007');
+    assert.ok(await vscode.workspace.applyEdit(inLine));
+    const during = symbols(await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', doc.uri));
+    assert.deepEqual(during.map((t) => t.children.map((c) => [c.name, c.range.start.line])), before.map((t) => t.children.map((c) => [c.name, c.range.start.line])));
+    const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', doc.uri);
+    assert.ok(folds.some((f) => f.start === before[0]!.range.start.line), 'the table still folds');
+    // A new line moves the lines after it: that needs a new analysis, and gets one.
+    const newChain = new vscode.WorkspaceEdit();
+    newChain.insert(doc.uri, new vscode.Position(2, 0), ':added-while-typing - [0:0]\n');
+    assert.ok(await vscode.workspace.applyEdit(newChain));
+    const after = symbols(await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', doc.uri));
+    const added = after[0]!.children.find((c) => c.name === 'added-while-typing');
+    assert.equal(added?.range.start.line, 2);
+    assert.equal(after[0]!.children.find((c) => c.name === 'FORWARD')!.range.start.line, before[0]!.children.find((c) => c.name === 'FORWARD')!.range.start.line + 1);
   });
 });
