@@ -6,7 +6,7 @@
  * one chunk's tree instead of the whole file's; diagnostics keep their real line numbers.
  */
 import type { Range } from '../ast/common';
-import type { Dialect } from '../ast/iptables';
+import type { Dialect, IptablesFile } from '../ast/iptables';
 import { parseIptablesSave } from '../iptables';
 import { printCommand, printRuleBody } from '../nft/printer';
 import type { Chain } from '../ast/nft';
@@ -282,4 +282,38 @@ export function streamLargeDump(text: string, dialect: Dialect, opts: ConvertFil
   const footer = commentLines(opts.footer);
   if (footer) sinks.out(footer);
   return counts;
+}
+
+/** A dump to convert with others (convertDumps). */
+export interface DumpText {
+  readonly text: string;
+  readonly dialect: Dialect;
+  readonly name?: string;
+}
+
+/**
+ * convertFiles for dump texts: the same result, and each dump as parsed. An iptables or
+ * ip6tables dump in iptables-save's shape (see convertibleWhileParsed) is converted while it is
+ * parsed (Converter.feed), so the tree of each command goes once it is converted instead of
+ * living until the whole dump is: for a big dump that is most of the garbage collector's work.
+ * Such a dump's parsed file has its tables and chains but no commands.
+ */
+export function convertDumps(dumps: readonly DumpText[], opts: ConvertFileOptions): { result: ConversionResult; files: IptablesFile[] } {
+  const conv = new Converter(opts);
+  const feedable = (d: DumpText) => (d.dialect === 'iptables' || d.dialect === 'ip6tables') && opts.physdev !== 'bridge' && convertibleWhileParsed(d.text);
+  // Dumps converted whole are parsed first: ebtables table names must be known before any dump is added.
+  const parsed = dumps.map((d) => (feedable(d) ? undefined : parseIptablesSave(d.text, { dialect: d.dialect })));
+  conv.ebtablesTables = new Set(parsed.filter((f) => f?.dialect === 'ebtables').flatMap((f) => f!.tables.map((t) => t.name.text)));
+  const files = dumps.map((d, i) => {
+    const whole = parsed[i];
+    if (whole) {
+      conv.addFile({ file: whole, name: d.name });
+      return whole;
+    }
+    const feed = conv.feed(d.dialect, d.name);
+    const file = parseIptablesSave(d.text, { dialect: d.dialect, onCommand: feed.command, onTableEnd: feed.tableEnd });
+    feed.done(file);
+    return file;
+  });
+  return { result: conv.result(), files };
 }

@@ -11,6 +11,7 @@ import type { Dialect } from '../../convert/ast/iptables';
 import { detectFormat } from '../../convert/detect';
 import { IPTABLES_CODES, parseIptablesSave } from '../../convert/iptables';
 import { convertFiles, type ConversionResult, type ConvertFileOptions, type FileDiagnostic, type RuleOutcome, type SourceMapEntry } from '../../convert/translate/convert';
+import { convertDumps } from '../../convert/translate/chunked';
 import { ipsetsFromFile, type IpsetInfo } from '../../convert/translate/sets';
 
 /** The choices offered in the view; persisted per workspace. */
@@ -124,12 +125,6 @@ export class ConversionPipeline {
   private readonly outlines = new Map<string, DumpOutline>();
   private readonly sets = new Map<string, Parsed<IpsetInfo[]>>();
 
-  private parseDump(key: string, text: string, dialect?: Dialect): IptablesFile {
-    const value = parseIptablesSave(text, dialect ? { dialect } : {});
-    this.outlines.set(key, outlineOf(value));
-    return value;
-  }
-
   /** The tables and chains of the dump as last parsed (it may lag behind the document until the next conversion). */
   lastOutline(key: string): DumpOutline | undefined {
     return this.outlines.get(key);
@@ -146,12 +141,15 @@ export class ConversionPipeline {
   convert(sources: readonly SourceText[], opts: ViewOptions, extraIpsets: readonly SourceText[] = []): ConversionResult {
     const ipsets: IpsetInfo[] = [];
     for (const s of [...sources, ...extraIpsets]) if (s.kind === 'ipset') ipsets.push(...this.parseSets(s.key, s.text));
-    const inputs = sources.filter((s) => s.kind === 'iptables').map((s) => {
-      const file = this.parseDump(s.key, s.lines ? keepRulesOnLines(s.text, s.lines) : s.text, dialectOf(s.text, s.fileName));
+    const dumps = sources.filter((s) => s.kind === 'iptables');
+    // Converted while parsed where the dump allows it: the syntax tree of a big dump is not kept whole.
+    const { result, files } = convertDumps(dumps.map((s) => ({ text: s.lines ? keepRulesOnLines(s.text, s.lines) : s.text, dialect: dialectOf(s.text, s.fileName), name: s.key })), convertFileOptions(opts, ipsets));
+    files.forEach((file, i) => {
+      const s = dumps[i]!;
+      this.outlines.set(s.key, outlineOf(file));
       if (!s.lines) this.converted.set(s.key, { text: s.text, dialect: file.dialect });
-      return { file, name: s.key };
     });
-    return convertFiles(inputs, convertFileOptions(opts, ipsets));
+    return result;
   }
 
   private readonly skeletons = new Map<string, { text: string; skeleton: DumpSkeleton }>();
