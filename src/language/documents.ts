@@ -45,6 +45,10 @@ interface DocState {
   tokens?: { version: number; value: NftTokens };
   /** Diagnostics from `nft -c` for a document version; dropped when the text changes. */
   external?: { version: number; diagnostics: Diagnostic[] };
+  /** The version being analysed while `running`. */
+  runningVersion?: number;
+  /** A debounced analysis came due while one ran: scheduled again when that one ends. */
+  scheduleAfterRun?: boolean;
   /** Whether every change since the analysis in `facts` kept each line where it was (see keepsLines). */
   inLineEditsOnly: boolean;
 }
@@ -109,9 +113,11 @@ export class LanguageDocuments implements vscode.Disposable {
     if (!LanguageDocuments.handles(doc)) return Promise.resolve(undefined);
     const st = this.state(doc);
     if (st.facts && st.facts.version >= doc.version) return Promise.resolve(st.facts.value);
-    if (want.lines && st.facts && st.inLineEditsOnly && doc.lineCount > BIG_DOCUMENT_LINES) return Promise.resolve(st.facts.value);
+    const linesKept = want.lines && st.inLineEditsOnly && doc.lineCount > BIG_DOCUMENT_LINES;
+    if (linesKept && st.facts) return Promise.resolve(st.facts.value);
     return new Promise((resolve, reject) => {
-      st.waiters.push({ version: doc.version, resolve, reject });
+      // The analysis under way will do (the first one of a big document that is being edited inside lines).
+      st.waiters.push({ version: linesKept && st.running && st.runningVersion !== undefined ? st.runningVersion : doc.version, resolve, reject });
       this.run(doc, st);
     });
   }
@@ -132,6 +138,7 @@ export class LanguageDocuments implements vscode.Disposable {
     if (st.running || !isLanguageId(doc.languageId)) return;
     st.running = true;
     const version = doc.version;
+    st.runningVersion = version;
     const started = performance.now();
     const fileName = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
     benchTrace(`language: analysing ${doc.uri.path.split('/').pop()} v${version}`);
@@ -151,6 +158,11 @@ export class LanguageDocuments implements vscode.Disposable {
       st.waiters = st.waiters.filter((w) => w.version > version);
       for (const w of ready) w.resolve(facts);
       if (st.waiters.length && !doc.isClosed) this.run(doc, st);
+      else if (st.scheduleAfterRun && !doc.isClosed) {
+        st.scheduleAfterRun = false;
+        if (doc.version !== version) this.schedule(doc);
+        else this.publish(doc);
+      }
     }, (e: Error) => {
       st.running = false;
       this.log?.error(`analysis of ${doc.uri.toString()} failed: ${e.message}`);
@@ -183,6 +195,11 @@ export class LanguageDocuments implements vscode.Disposable {
     st.timer = setTimeout(() => {
       st.timer = undefined;
       if (doc.isClosed) return;
+      // An analysis is under way (a first one, whose length was not known yet): wait for it, then as long as it took.
+      if (st.running) {
+        st.scheduleAfterRun = true;
+        return;
+      }
       this.get(doc).then(() => this.publish(doc), () => undefined);
     }, wait);
   }
