@@ -88,6 +88,7 @@ try {
     } else {
       const f = JSON.parse(line[1]!) as { rules: number; openMs: number; shownMs?: number; openConvertMs: number; updateMs: number; updates?: number[]; updateConvertMs: number; debounceMs: number; updateKinds: string[]; typedMs?: number; typed?: number[] };
       console.log(`in VS Code (server + Chromium): command → output shown ${f.shownMs === undefined ? '?' : ms(f.shownMs)}, → problems published too ${ms(f.openMs)} (conversion ${ms(f.openConvertMs)}); one-line edit (API) → output document updated ${ms(f.updateMs)} median of ${f.updateKinds.length} (${(f.updates ?? []).map(ms).join(', ')}; conversion ${ms(f.updateConvertMs)} [${f.updateKinds.join(', ')}], no debounce for an edit inside one line)`);
+      console.log('  (the open is timed once the dump\'s own analysis is done, the edits once the output\'s is: each takes seconds of a CPU on a dump this big)');
       if (f.typedMs !== undefined) console.log(`in VS Code: a keystroke in the source → the changed output line painted ${ms(f.typedMs)} median of ${f.typed!.length} (${f.typed!.map(ms).join(', ')})`);
     }
   }
