@@ -48,6 +48,8 @@ export class ConversionSession {
   lastCost = 0;
   /** Milliseconds the last whole conversion took. */
   lastFullCost = 0;
+  /** What the last conversion read: the edited line alone (the rest from its last text), or the whole documents. */
+  lastRead: 'line' | 'documents' = 'documents';
   /** When (performance.now() of the extension host) the output editor last showed after "Convert to nftables". */
   shownAt?: number;
   /** Bumped on every conversion; the output provider serves the latest. */
@@ -143,6 +145,7 @@ export class ConversionSession {
     const pending = this.pending;
     // A change that arrives while the inputs are read is converted next time.
     const edited = full ? undefined : this.editedTexts();
+    this.lastRead = edited ? 'line' : 'documents';
     let texts = edited?.texts;
     this.pending = undefined;
     let extra: SourceText[] = this.extra;

@@ -29,6 +29,7 @@ interface TestState {
   summary: ConversionIndex['summary'];
   outputProblemLines: number[];
   lastKind: 'full' | 'rule';
+  lastRead: 'line' | 'documents';
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -346,6 +347,34 @@ describe('conversion view', function () {
     assert.equal((await state(out)).lastKind, 'rule', 'both edits re-translated only their rule');
     await sleep(300);
     assert.equal(outputEditor(out)?.visibleRanges[0]?.start.line, top, 'the output keeps its scroll position');
+  });
+
+  it('keeps up with edits in quick succession on several lines, and with a CRLF dump', async () => {
+    const original = readFileSync(neutronPath('qrouter-0391ee86.iptables-save'), 'utf8').replace(/\n/g, '\r\n');
+    const doc = await openFixture('qrouter-crlf.iptables-save', original);
+    assert.equal(doc.eol, vscode.EndOfLine.CRLF);
+    const out = await convert(doc);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+    const ports = original.split('\r\n').map((l, i) => (/^-A \S+ .*--dport \d+/.test(l) ? i : -1)).filter((i) => i >= 0);
+    assert.ok(ports.length >= 2, 'two rules with a port');
+    // One line edited alone (converted from that line), then edits that follow each other without waiting.
+    const setPort = (line: number, port: string) => editor.edit((e) => {
+      const m = /--dport (\d+)/.exec(doc.lineAt(line).text)!;
+      const at = m.index + '--dport '.length;
+      e.replace(new vscode.Range(line, at, line, at + m[1]!.length), port);
+    });
+    await setPort(ports[0]!, '5151');
+    await waitFor('the first edit in the output', () => outputDoc(out).getText().includes('dport 5151'));
+    assert.equal(outputDoc(out).getText(), expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS).output);
+    const first = await state(out);
+    assert.equal(first.lastKind, 'rule');
+    assert.equal(first.lastRead, 'line', 'converted from the edited line, the document not read again');
+    // Each edit is applied before the next (an editor takes one at a time), none waits for the output.
+    for (const [line, port] of [[ports[0]!, '5252'], [ports[1]!, '5353'], [ports[0]!, '5454']] as const) assert.ok(await setPort(line, port), `edit to ${port} applied`);
+    const want = () => expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS);
+    await waitFor('the output of the last text', () => outputDoc(out).getText() === want().output);
+    assert.ok(outputDoc(out).getText().includes('dport 5454') && outputDoc(out).getText().includes('dport 5353'));
+    assertSameDiagnostics(doc.uri, want());
   });
 
   it('selects the output lines of the rule under the cursor, and the source rule of an output line', async () => {
