@@ -78,7 +78,8 @@ export class LanguageDocuments implements vscode.Disposable {
     this.client = new AnalysisClient(vscode.Uri.joinPath(extensionUri, 'dist', 'language-worker.js').fsPath, (m) => log?.warn(m));
     this.subscriptions.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      // A big document is analysed after a moment: it is being shown, and its analysis takes seconds of a CPU.
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, d.lineCount > BIG_DOCUMENT_LINES ? undefined : 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!e.contentChanges.length) return;
         const st = this.states.get(e.document.uri.toString());
