@@ -152,6 +152,8 @@ describe('conversion view: updating a result after a one-rule edit', function ()
     assert.equal(pipeline.textWithLine('c', text, 6, 'x'), undefined, 'no such line');
     assert.equal(pipeline.textWithLine('c', text.replace('22', '23'), 2, 'x'), undefined, 'another text');
     assert.equal(pipeline.textWithLine('other', text, 2, 'x'), undefined, 'another input');
+    assert.equal(pipeline.textWithLine('c', text, 2, 'x', 6), text.replace('-A INPUT -p tcp --dport 22 -j ACCEPT', 'x'), 'as many lines as the document');
+    assert.equal(pipeline.textWithLine('c', text, 2, 'x', 7), undefined, 'a document that counts its lines otherwise');
   });
 
   it('keeps derived indexes right over hundreds of edits (the overlay is folded into the shared map)', () => {

@@ -194,10 +194,11 @@ export class ConversionPipeline {
    * `lineText`, made without reading the whole document again; undefined when the pipeline has
    * no line offsets for that text or the line does not exist. The line keeps its end of line.
    */
-  textWithLine(key: string, before: string, line: number, lineText: string): string | undefined {
+  textWithLine(key: string, before: string, line: number, lineText: string, lineCount?: number): string | undefined {
     if (this.converted.get(key)?.text !== before) return undefined;
     const skeleton = this.skeletonOf(key, before);
-    if (line >= skeleton.lineCount) return undefined;
+    // `lineCount`: the document's, which must count lines as the text does.
+    if (line >= skeleton.lineCount || (lineCount !== undefined && lineCount !== skeleton.lineCount)) return undefined;
     const start = skeleton.lineStart(line, before.length);
     const nl = before.indexOf('\n', start);
     let end = nl < 0 ? before.length : nl;

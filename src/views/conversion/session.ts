@@ -120,7 +120,7 @@ export class ConversionSession {
     const before = this.texts.get(p.key);
     if (!doc || before === undefined || this.versions.get(p.key) !== p.fromVersion || doc.version !== p.toVersion || p.line >= doc.lineCount) return undefined;
     const lineText = doc.lineAt(p.line).text;
-    const after = this.pipeline.textWithLine(p.key, before, p.line, lineText);
+    const after = this.pipeline.textWithLine(p.key, before, p.line, lineText, doc.lineCount);
     if (after === undefined) return undefined;
     const texts: SourceText[] = [];
     for (const uri of this.sources) {
