@@ -112,6 +112,8 @@ describe('conversion view: updating a result after a one-rule edit', function ()
     const pipeline = new ConversionPipeline();
     let text = gen.iptables;
     let result: ViewResult = pipeline.convert([{ key: 'k', kind: 'iptables', text }], opts);
+    // As the view does when idle after a whole conversion.
+    pipeline.prepareEdits('k', result);
     const ports = [...text.split('\n').entries()].filter(([, l]) => /--dport \d+ /.test(l)).map(([i]) => i).slice(0, 12);
     let applied = 0;
     for (const [n, line] of ports.entries()) {

@@ -27,6 +27,9 @@ export function toVsRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
 
+/** How long after a whole conversion the view prepares for edits (after the output shows and its problems are published). */
+const PREPARE_AFTER_MS = 1500;
+
 function timed<T>(log: vscode.LogOutputChannel | undefined, label: string, fn: () => T): T {
   const t0 = performance.now();
   const v = fn();
@@ -297,6 +300,15 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     timed(this.log, 'summary', () => this.converted.fire(session));
     // The output document changes after VS Code asks for the new content; decorate after that.
     this.decorateSoon();
+    if (session.lastKind === 'full') this.prepareSoon(session);
+  }
+
+  /** Once things are quiet after a whole conversion, what the first edit needs is made ahead of it. */
+  private prepareSoon(session: ConversionSession): void {
+    const result = session.result;
+    setTimeout(() => {
+      if (this.sessions.has(session.id) && session.result === result) timed(this.log, 'prepared for edits', () => session.prepareForEdits());
+    }, PREPARE_AFTER_MS);
   }
 
   /** What each open output document holds, as far as we put it there (by document version). */

@@ -134,6 +134,13 @@ export class ConversionSession {
     return { texts, lineText };
   }
 
+  /** After a whole conversion, when idle: what the first one-line edit needs, made ahead of it. */
+  prepareForEdits(): void {
+    const result = this.result;
+    if (!result || this.ruleLines || this.lastKind !== 'full') return;
+    for (const uri of this.sources) if (this.kinds.get(uri.toString()) === 'iptables') this.pipeline.prepareEdits(uri.toString(), result);
+  }
+
   /** The attached ipset dumps as last read (an edit of one of them is a change of its own: 'full'). */
   private extra: SourceText[] = [];
 
