@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../convert/ast/common';
 import { AnalysisClient } from './analysis-client';
-import { benchTrace } from '../views/conversion/trace';
+import { benchTrace } from './bench-trace';
 import { diagnosticCode } from './diagnostic-code';
 import { isLanguageId, type DocumentFacts } from './model';
 import { NftTokens } from './nft-index';
@@ -50,7 +50,7 @@ interface DocState {
   /** A debounced analysis came due while one ran: scheduled again when that one ends. */
   scheduleAfterRun?: boolean;
   /** Whether every change since the analysis in `facts` kept each line where it was (see keepsLines). */
-  inLineEditsOnly: boolean;
+  linesKept: boolean;
 }
 
 /** A change inside one line, or one that replaces whole lines by as many: no other line moves. */
@@ -83,7 +83,7 @@ export class LanguageDocuments implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!e.contentChanges.length) return;
         const st = this.states.get(e.document.uri.toString());
-        if (st && !e.contentChanges.every(keepsLines)) st.inLineEditsOnly = false;
+        if (st && !e.contentChanges.every(keepsLines)) st.linesKept = false;
         this.schedule(e.document);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
@@ -99,7 +99,7 @@ export class LanguageDocuments implements vscode.Disposable {
     const key = doc.uri.toString();
     let st = this.states.get(key);
     if (!st) {
-      st = { running: false, waiters: [], lastMs: 0, inLineEditsOnly: true };
+      st = { running: false, waiters: [], lastMs: 0, linesKept: true };
       this.states.set(key, st);
     }
     return st;
@@ -114,11 +114,11 @@ export class LanguageDocuments implements vscode.Disposable {
     if (!LanguageDocuments.handles(doc)) return Promise.resolve(undefined);
     const st = this.state(doc);
     if (st.facts && st.facts.version >= doc.version) return Promise.resolve(st.facts.value);
-    const linesKept = want.lines && st.inLineEditsOnly && doc.lineCount > BIG_DOCUMENT_LINES;
-    if (linesKept && st.facts) return Promise.resolve(st.facts.value);
+    const fromLast = want.lines && st.linesKept && doc.lineCount > BIG_DOCUMENT_LINES;
+    if (fromLast && st.facts) return Promise.resolve(st.facts.value);
     return new Promise((resolve, reject) => {
       // The analysis under way will do (the first one of a big document that is being edited inside lines).
-      st.waiters.push({ version: linesKept && st.running && st.runningVersion !== undefined ? st.runningVersion : doc.version, resolve, reject });
+      st.waiters.push({ version: fromLast && st.running && st.runningVersion !== undefined ? st.runningVersion : doc.version, resolve, reject });
       this.run(doc, st);
     });
   }
@@ -147,7 +147,7 @@ export class LanguageDocuments implements vscode.Disposable {
       st.running = false;
       st.lastMs = performance.now() - started;
       // Line-wise edits since are counted from this analysis on (an edit after it was read has set this already).
-      if (doc.version === version) st.inLineEditsOnly = true;
+      if (doc.version === version) st.linesKept = true;
       benchTrace(`language: analysed ${doc.uri.path.split('/').pop()} v${version} in ${st.lastMs.toFixed(0)} ms`);
       st.facts = { version, value: facts };
       if (st.lastMs > LOG_ABOVE_MS) {

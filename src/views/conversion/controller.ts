@@ -9,7 +9,7 @@ import { diagnosticCode } from '../../language/diagnostic-code';
 import {
   ConversionPipeline, DEFAULT_VIEW_OPTIONS, isConversionDiagnostic, describeCounts, lineChange, outputChange, siblingIpsetNames, sourceKindOf, viewOptionsFrom, type ViewOptions,
 } from './model';
-import { benchTrace } from './trace';
+import { benchTrace } from '../../language/bench-trace';
 import { ConversionSession, OUTPUT_SCHEME, sessionIdOf, type RuleLines } from './session';
 
 const OPTIONS_KEY = 'netfilterLens.convert.options';

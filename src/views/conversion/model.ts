@@ -702,18 +702,8 @@ const splicedInPlace = new WeakMap<ViewResult, { readonly from: ViewResult; read
 /** A conversion result as the view keeps it (the printed nft AST is not needed). */
 export type ViewResult = Omit<ConversionResult, 'nft'>;
 
-/** Offset where line `line` starts (text.length past the end); the search may start at a known line's offset. */
-function lineOffset(text: string, line: number, knownAt = 0, knownLine = 0): number {
-  let at = knownAt;
-  for (let l = knownLine; l < line; l++) {
-    const nl = text.indexOf('\n', at);
-    if (nl < 0) return text.length;
-    at = nl + 1;
-  }
-  return at;
-}
-
-function lineAt(text: string, line: number, start = lineOffset(text, line)): string {
+/** The text of the line that starts at offset `start`. */
+function lineAt(text: string, start: number): string {
   const end = text.indexOf('\n', start);
   return text.slice(start, end < 0 ? text.length : end);
 }
@@ -821,10 +811,10 @@ export interface RuleEdit {
  */
 export function spliceRuleEdit(prev: ViewResult, edit: RuleEdit, skeleton: DumpSkeleton, convertAlone: (text: string) => ConversionResult): ViewResult | undefined {
   // Only this line changed, so it starts at the same offset in both texts.
-  const lineStart = skeleton.lineCount ? skeleton.lineStart(edit.line, edit.before.length) : lineOffset(edit.before, edit.line);
-  const oldLine = lineAt(edit.before, edit.line, lineStart);
+  const lineStart = skeleton.lineStart(edit.line, edit.before.length);
+  const oldLine = lineAt(edit.before, lineStart);
   // `after` may be a rope of the old text and the new line: reading it would copy all of it.
-  const newLine = edit.lineText ?? lineAt(edit.after, edit.line, lineStart);
+  const newLine = edit.lineText ?? lineAt(edit.after, lineStart);
   const oldHead = RULE_HEAD.exec(oldLine);
   const newHead = RULE_HEAD.exec(newLine);
   // Inserted rules land at an index: their place depends on the rules before them.

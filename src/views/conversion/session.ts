@@ -3,7 +3,7 @@
  * and its output document (`nflens-convert:` URI). Re-converts when an input changes.
  */
 import * as vscode from 'vscode';
-import { benchTrace } from './trace';
+import { benchTrace } from '../../language/bench-trace';
 import { ConversionIndex, ConversionPipeline, sourceKindOf, type SourceKind, type SourceText, type ViewOptions, type ViewResult } from './model';
 
 export const OUTPUT_SCHEME = 'nflens-convert';
