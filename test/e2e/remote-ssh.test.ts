@@ -37,12 +37,7 @@ function e2ePrereqs(ctx: Mocha.Context): void {
     ctx,
     prereqs.root(),
     prereqs.corpus(),
-    prereqs.command('sshd'),
-    prereqs.command('ssh-keygen'),
-    prereqs.command('ip'),
-    prereqs.command('iptables-restore'),
-    prereqs.command('nft'),
-    prereqs.command('ipset'),
+    ...prereqs.sshNamespaceTools(),
   );
 }
 

@@ -32,6 +32,8 @@ export const prereqs = {
   corpus: (): Prereq => ({ what: `the shared corpus at ${corpusDir}`, ok: existsSync(corpusDir) }),
   root: (): Prereq => ({ what: 'root (network namespaces, nft, iptables-restore)', ok: isRoot }),
   command: (cmd: string): Prereq => ({ what: `the command '${cmd}'`, ok: hasCommand(cmd) }),
+  /** What the SSH suites need besides root and the corpus: an OpenSSH server, and namespaces loaded with the dumps. */
+  sshNamespaceTools: (): Prereq[] => ['sshd', 'ssh-keygen', 'ip', 'iptables-restore', 'nft', 'ipset'].map((cmd) => prereqs.command(cmd)),
 };
 
 /**

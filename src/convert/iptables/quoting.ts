@@ -60,12 +60,7 @@ export function unquoteShellWord(raw: string): { text: string; quoted: boolean }
 
 /** A token's image without the blanks the lexer folded into it. */
 export function tokenText(image: string): string {
-  let end = image.length;
-  while (end > 0) {
-    const c = image.charCodeAt(end - 1);
-    if (c === 32 || c === 9 || c === 12 || c === 11) end--;
-    else break;
-  }
+  const end = tokenLength(image);
   return end === image.length ? image : image.slice(0, end);
 }
 

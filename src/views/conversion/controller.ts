@@ -313,8 +313,6 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
 
   /** What each open output document holds, as far as we put it there (by document version). */
   private readonly shownOutput = new WeakMap<vscode.TextDocument, { version: number; text: string }>();
-  /** Output updates in flight, per session: they are applied in order. */
-  private readonly pushes = new Map<string, Promise<void>>();
 
   /**
    * Brings the open output document up to the session's output. An open document gets only
@@ -322,7 +320,8 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
    * provider's way) moves megabytes through the workbench for a one-rule change.
    */
   private pushOutput(session: ConversionSession): Promise<void> {
-    const next = (this.pushes.get(session.id) ?? Promise.resolve()).then(async () => {
+    // Conversions of a session run one at a time (queue), each waiting for its update: updates come in order.
+    const next = (async () => {
       const key = session.outputUri.toString();
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
       const output = session.output;
@@ -352,10 +351,8 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       if (!applied) this.outputChanged.fire(session.outputUri);
       // Remembered only once the document has taken the edit; otherwise the next update reads it.
       else if (doc.version === versionBefore + 1) this.shownOutput.set(doc, { version: doc.version, text: output });
-    });
-    const settled = next.catch((e) => this.log?.error(`conversion view: output update failed: ${e instanceof Error ? e.message : String(e)}`));
-    this.pushes.set(session.id, settled);
-    return settled;
+    })();
+    return next.catch((e) => this.log?.error(`conversion view: output update failed: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   /** Puts the output editors back at the line they showed once the new content is in. */

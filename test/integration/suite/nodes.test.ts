@@ -89,12 +89,7 @@ describe('Nodes view against a real sshd and Neutron namespaces', function () {
       this,
       prereqs.root(),
       { what: `the shared corpus (looked in ${corpus.looked.join(', ')})`, ok: corpus.dir !== undefined },
-      prereqs.command('sshd'),
-      prereqs.command('ssh-keygen'),
-      prereqs.command('ip'),
-      prereqs.command('iptables-restore'),
-      prereqs.command('nft'),
-      prereqs.command('ipset'),
+      ...prereqs.sshNamespaceTools(),
     );
     api = (await activeExtension()).exports as NetfilterLensApi;
     assert.ok(api?.nodes?.tree, 'activate() returns the Nodes model and tree');
