@@ -3,8 +3,9 @@
 // variant without -m set so the reference can run it), translated by
 // `nflens iptables-restore-translate -f big` and by the system's `iptables-restore-translate
 // -f big` (when installed), whole process each, several runs: medians, their ratio, and peak
-// RSS (GNU time). Then the in-process conversion time of the editor path (parse + convert +
-// print, ruleset style).
+// RSS (GNU time). As a yardstick for the 3x target, the same measure of a node program that
+// translates nothing (bench/floor-restore-translate.mjs). Then the in-process conversion time of
+// the editor path (parse + convert + print, ruleset style).
 // Usage: node bench/convert.bench.mjs [--rules N] [--ports N] [--runs N]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -75,6 +76,14 @@ try {
     const ref = measure(refBin, ['-f', big]);
     console.log(`system iptables-restore-translate:  ${fmt(ref)}`);
     console.log(`ratio of wall medians (reference / nflens): ${(ref.median / ours.median).toFixed(2)}x; of CPU medians: ${ref.cpu && ours.cpu ? (ref.cpu / ours.cpu).toFixed(2) + 'x' : '?'}  (target ≥ 3x faster, peak RSS < 300 MB)`);
+    // A yardstick for that target: node doing no translation at all (bench/floor-restore-translate.mjs).
+    const floor = measure(process.execPath, ['bench/floor-restore-translate.mjs', big]);
+    const idle = measure(process.execPath, ['-e', '0']);
+    const budget = ref.median / 3 - floor.median;
+    console.log(`floor, node splitting words and re-joining them (no translation): ${fmt(floor)}; node start-up alone: wall median ${idle.median.toFixed(0)} ms`);
+    console.log(
+      `  the floor is ${(ref.median / floor.median).toFixed(2)}x the reference: a 3x target leaves ${budget.toFixed(0)} ms (${((budget * 1000) / gen.ruleCount).toFixed(2)} µs a rule) for parsing, translating, checking and printing ${gen.ruleCount} rules; nflens spends ${(ours.median - floor.median).toFixed(0)} ms (${(((ours.median - floor.median) * 1000) / gen.ruleCount).toFixed(1)} µs a rule) on them`,
+    );
   } else console.log('system iptables-restore-translate: not installed, no ratio');
 
   // In-process editor path: parse + convert + print (ruleset style), warm, several runs.
