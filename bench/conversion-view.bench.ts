@@ -86,9 +86,15 @@ try {
     if (!line) {
       console.log(`in VS Code: no figures (harness exit ${r.status ?? r.signal}); last output:\n${(r.stdout ?? '').split('\n').slice(-15).join('\n')}${r.stderr ?? ''}`);
     } else {
-      const f = JSON.parse(line[1]!) as { rules: number; openMs: number; shownMs?: number; openConvertMs: number; updateMs: number; updates?: number[]; updateConvertMs: number; debounceMs: number; updateKinds: string[]; typedMs?: number; typed?: number[] };
+      const f = JSON.parse(line[1]!) as { quietMs?: number; rules: number; openMs: number; shownMs?: number; servedMs?: number; floorShownMs: number; outputMB: number; openConvertMs: number; updateMs: number; updates?: number[]; updateConvertMs: number; debounceMs: number; updateKinds: string[]; typedMs?: number; typed?: number[] };
       console.log(`in VS Code (server + Chromium): command → output shown ${f.shownMs === undefined ? '?' : ms(f.shownMs)}, → problems published too ${ms(f.openMs)} (conversion ${ms(f.openConvertMs)}); one-line edit (API) → output document updated ${ms(f.updateMs)} median of ${f.updateKinds.length} (${(f.updates ?? []).map(ms).join(', ')}; conversion ${ms(f.updateConvertMs)} [${f.updateKinds.join(', ')}], no debounce for an edit inside one line)`);
-      console.log('  (the open is timed once the dump\'s own analysis is done, the edits once the output\'s is: each takes seconds of a CPU on a dump this big)');
+      if (f.servedMs !== undefined && f.shownMs !== undefined)
+        console.log(
+          `  of which the extension (read, convert, hand the output over) ${ms(f.servedMs)} and VS Code (the ${f.outputMB} MB text to the workbench and back, model, editor) ${ms(f.shownMs - f.servedMs)}; the same text converted by nobody, served by a bare content provider and shown the same way: ${ms(f.floorShownMs)}`,
+        );
+      console.log(
+        `  (the open is timed once the dump's own analysis is done and the machine is quiet again, ${f.quietMs === undefined ? '?' : (f.quietMs / 1000).toFixed(1)} s later: VS Code highlights a dump this big in the background for seconds; the edits are timed once the output's analysis is done)`,
+      );
       if (f.typedMs !== undefined) console.log(`in VS Code: a keystroke in the source → the changed output line painted ${ms(f.typedMs)} median of ${f.typed!.length} (${f.typed!.map(ms).join(', ')})`);
     }
   }

@@ -417,7 +417,9 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     benchTrace('conversion view: content requested');
-    return this.sessionOfOutput(uri)?.output ?? '# This conversion is closed: run "Netfilter Lens: Convert to nftables" again.\n';
+    const session = this.sessionOfOutput(uri);
+    if (session) session.servedAt = performance.now();
+    return session?.output ?? '# This conversion is closed: run "Netfilter Lens: Convert to nftables" again.\n';
   }
 
   // ------------------------------------------------------------ diagnostics

@@ -147,6 +147,7 @@ export function registerConversionView(context: vscode.ExtensionContext, log?: v
       lastCostMs: s.lastCost,
       lastKind: s.lastKind,
       shownAt: s.shownAt,
+      servedAt: s.servedAt,
       lastRead: s.lastRead,
       summary: s.index?.summary,
       outputProblemLines: controller.outputProblemLines(s),

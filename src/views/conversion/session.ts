@@ -52,6 +52,8 @@ export class ConversionSession {
   lastRead: 'line' | 'documents' = 'documents';
   /** When (performance.now() of the extension host) the output editor last showed after "Convert to nftables". */
   shownAt?: number;
+  /** When (performance.now() of the extension host) VS Code last took the output from the content provider. */
+  servedAt?: number;
   /** Bumped on every conversion; the output provider serves the latest. */
   generation = 0;
 
