@@ -8,7 +8,7 @@ import { detectFormat, siblingIpsetNames, type RulesetFormat } from '../convert/
 import { parseIpset } from '../convert/ipset';
 import { parseIptablesSave } from '../convert/iptables';
 import { convertLargeDump } from '../convert/translate/chunked';
-import { convertFiles, type ConvertInput, type FileDiagnostic } from '../convert/translate/convert';
+import { convertFiles, isInputError, type ConvertInput, type FileDiagnostic } from '../convert/translate/convert';
 import { ipsetsFromFile, type IpsetInfo } from '../convert/translate/sets';
 import type { CliCommand } from './commands';
 import { EXIT, UsageError, formatDiagnostic, type CliIO } from './io';
@@ -203,7 +203,7 @@ export const convertCommand: CliCommand = {
       io.stdout.write(big.result.output);
       const ds = [...problems, ...big.result.diagnostics];
       if (ds.length) io.stderr.write(ds.map((d) => formatDiagnostic(d.file ?? '<input>', d) + '\n').join(''));
-      if (bad || big.syntaxErrors > 0) return EXIT.usage;
+      if (bad || big.inputErrors > 0) return EXIT.usage;
       return big.notTranslated === 0 ? EXIT.ok : EXIT.findings;
     }
     for (const src of sources) {
@@ -219,7 +219,7 @@ export const convertCommand: CliCommand = {
       io.stdout.write(r.output);
     }
     if (diagnostics.length) io.stderr.write(diagnostics.map((d) => formatDiagnostic(d.file ?? '<input>', d) + '\n').join(''));
-    if (bad || inputs.length === 0) return EXIT.usage;
+    if (bad || inputs.length === 0 || r.diagnostics.some(isInputError)) return EXIT.usage;
     return r.rules.every((o) => o.outcome === 'translated') ? EXIT.ok : EXIT.findings;
   },
 };

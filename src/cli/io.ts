@@ -11,7 +11,7 @@ export const EXIT = {
   ok: 0,
   /** Problems found: errors in `check`, approximated/unsupported rules in `convert`, differences in `verify`. */
   findings: 1,
-  /** Usage error, unreadable file, bad input that could not be processed, missing privileges. */
+  /** Usage error, unreadable file, bad input that could not be processed or that iptables-restore rejects (isInputError), missing privileges. */
   usage: 2,
   /** A bug in nflens itself. */
   internal: 3,

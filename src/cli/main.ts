@@ -21,7 +21,7 @@ export async function usage(): Promise<string> {
     'Exit codes:',
     '  0  success: nothing to report',
     '  1  findings: errors (check), approximated or unsupported rules (convert), differences (verify)',
-    '  2  usage error, unreadable file, input that cannot be processed, missing privileges',
+    '  2  usage error, unreadable file, input that cannot be processed or that iptables-restore rejects, missing privileges',
     '  3  internal error (a bug in nflens; please report it)',
     '',
     'Diagnostics are printed as file:line:col: severity: message [code].',

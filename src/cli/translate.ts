@@ -106,7 +106,7 @@ arguments or a file that cannot be read or parsed.
       }
       const now = ctime(new Date());
       // Chunk by chunk, printed as it goes: a 50,000-rule dump never sits in memory whole.
-      const { syntaxErrors, notTranslated } = streamLargeDump(
+      const { inputErrors, notTranslated } = streamLargeDump(
         text,
         dialect,
         {
@@ -123,7 +123,7 @@ arguments or a file that cannot be read or parsed.
         },
         label,
       );
-      if (syntaxErrors > 0) return EXIT.usage;
+      if (inputErrors > 0) return EXIT.usage;
       return notTranslated === 0 ? EXIT.ok : EXIT.findings;
     },
   };

@@ -127,6 +127,26 @@ describe('converted rulesets load in a real kernel (nft -f in a network namespac
     console.log(`      ${loads} Neutron conversions loaded${seen.size ? `; kernel exceptions met: ${[...seen].join('; ')}` : ''}`);
   });
 
+  it('built-in chains used without their :CHAIN line are hooked where iptables has them', () => {
+    // iptables-restore takes `-A INPUT` in a table that does not declare INPUT: the chain is built in.
+    const dump = '*filter\n-P FORWARD DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n*nat\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n*raw\n-A PREROUTING -j CT --zone 4\nCOMMIT\n';
+    const file = join(tmp, 'builtin.nft');
+    for (const style of ['ruleset', 'script'] as const) {
+      const r = convertFiles([{ file: parseIptablesSave(dump), name: 'builtin' }], { style, numericPriority: style === 'script' });
+      assert.deepEqual(r.diagnostics, []);
+      writeFileSync(file, r.output);
+      const listed = spawnSync('unshare', ['-n', 'sh', '-c', 'nft -f "$1" && nft list chains', 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(listed.status, 0, `${style}: ${listed.stderr}`);
+      const hooks = listed.stdout.split('\n').filter((l) => /\btype \w+ hook/.test(l)).map((l) => l.trim());
+      assert.deepEqual(hooks, [
+        'type filter hook forward priority filter; policy drop;',
+        'type filter hook input priority filter; policy accept;',
+        'type nat hook postrouting priority srcnat; policy accept;',
+        'type filter hook prerouting priority raw; policy accept;',
+      ], style);
+    }
+  });
+
   it('every translatable txlate case, wrapped in its own table and chain', () => {
     const cases = readTxlateCases(join(corpusDir, 'txlate'));
     const blocks: { label: string; lines: string[] }[] = [];

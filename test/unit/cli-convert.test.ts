@@ -108,6 +108,31 @@ describe('nflens convert', () => {
     assert.equal((await run(['convert', '--style', 'nested', 'x'])).code, 2);
     assert.equal((await run(['convert', join(dir, 'missing')])).code, 2);
   });
+
+  it('a built-in chain without its :CHAIN line is still its hook; a rule in an undeclared chain is an error, exit 2, its chain declared', async () => {
+    // iptables-restore takes -A INPUT with no :INPUT line (a built-in chain always exists), and
+    // rejects -A FOO without :FOO or -N FOO.
+    const builtin = write('builtin.iptables-save', '*filter\n-P FORWARD DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n*nat\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n');
+    const r = await run(['convert', builtin]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, '');
+    assert.match(r.out, /chain FORWARD \{\n\t\ttype filter hook forward priority filter; policy drop;\n\t\}/);
+    assert.match(r.out, /chain INPUT \{\n\t\ttype filter hook input priority filter;\n\t\ttcp dport 22 counter accept\n/);
+    assert.match(r.out, /chain POSTROUTING \{\n\t\ttype nat hook postrouting priority srcnat;\n\t\toifname "eth0" counter masquerade\n/);
+    const s = await run(['iptables-restore-translate', '-f', builtin]);
+    assert.equal(s.code, 0, s.err);
+    assert.match(s.out, /^add chain ip filter INPUT \{ type filter hook input priority 0; \}$/m);
+    assert.match(s.out, /^add chain ip nat POSTROUTING \{ type nat hook postrouting priority 100; \}$/m);
+
+    const undeclared = write('undeclared.iptables-save', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\n-A FOO -j DROP\n-A PREROUTING -j DROP\nCOMMIT\n');
+    for (const args of [['convert', undeclared], ['convert', '--json', undeclared], ['iptables-restore-translate', '-f', undeclared]]) {
+      const u = await run(args);
+      assert.equal(u.code, 2, args.join(' '));
+      // PREROUTING is no built-in chain of table filter
+      assert.match(u.err, /undeclared\.iptables-save:4:4: error: chain FOO is not declared in table filter .*\[undefined-chain\]\n.*:5:4: error: chain PREROUTING is not declared in table filter/);
+      assert.match(u.out, /chain FOO|add chain ip filter FOO\n/);
+    }
+  });
 });
 
 describe('drop-in translate commands', () => {

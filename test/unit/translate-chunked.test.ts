@@ -22,6 +22,20 @@ describe('chunked conversion of large dumps', function () {
     assert.equal(chunked.notTranslated, whole.rules.filter((o) => o.outcome !== 'translated').length);
   });
 
+  it('chains declared in the first chunk hold in later ones; a rule in an undeclared chain is an input error wherever it is', () => {
+    const counts = (t: string) => {
+      const big = convertLargeDump(t, 'iptables', { style: 'ruleset' }, 'd');
+      const streamed = streamLargeDump(t, 'iptables', { style: 'script' }, { out: () => undefined, diagnostics: () => undefined }, 'd');
+      return { big: big.inputErrors, streamed: streamed.inputErrors, codes: big.result.diagnostics.filter((d) => d.code === 'undefined-chain').map((d) => d.range.start.line) };
+    };
+    // 9000 rules: several chunks, whose later ones have no :CHAIN lines of their own
+    assert.deepEqual(counts(text), { big: 0, streamed: 0, codes: [] });
+    const lines = text.split('\n');
+    const lastRule = lines.map((l, i) => (l.startsWith('-A ') ? i : -1)).filter((i) => i >= 0).pop()!;
+    lines.splice(lastRule + 1, 0, '-A not-declared -j DROP');
+    assert.deepEqual(counts(lines.join('\n')), { big: 1, streamed: 1, codes: [lastRule + 1] });
+  });
+
   it('streamLargeDump prints every rule of the whole-file script, in source order', () => {
     const whole = convertFiles([{ file: parseIptablesSave(text), name: 'd' }], { style: 'script', numericPriority: true });
     let out = '';

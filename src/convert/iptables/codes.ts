@@ -23,7 +23,7 @@ export const IPTABLES_CODES = {
   // Analysis
   'missing-commit': 'A table is not closed with COMMIT, so iptables-restore would not apply it.',
   'rule-outside-table': 'A command appears before any `*table` header.',
-  'undefined-chain': 'A jump or goto names a chain that is not declared in the table and is not a target.',
+  'undefined-chain': 'A rule is added to, or a jump or goto names, a chain that is not declared in the table and is neither built in nor a target.',
   'jump-to-builtin-chain': 'A jump or goto names a built-in chain, which iptables refuses.',
   'duplicate-chain': 'A chain is declared or created twice in the same table.',
   'unknown-table': 'The table name is not one of the tables of this family.',

@@ -10,7 +10,7 @@ import type { Dialect, IptablesFile } from '../ast/iptables';
 import { parseIptablesSave } from '../iptables';
 import { printCommand, printRuleBody } from '../nft/printer';
 import type { Chain } from '../ast/nft';
-import { Converter, type ConversionResult, type ConvertFileOptions, type FileDiagnostic, type TableBuilder } from './convert';
+import { Converter, isInputError, type ConversionResult, type ConvertFileOptions, type FileDiagnostic, type TableBuilder } from './convert';
 
 /** Rule lines per chunk. */
 const CHUNK_RULES = 4000;
@@ -78,9 +78,9 @@ function shift(r: Range, by: number): Range {
  * Converts a (possibly huge) dump chunk by chunk. Rule outcomes and the source map are not
  * kept (use convertFiles for those); the output and diagnostics are the same.
  */
-export function convertLargeDump(text: string, dialect: Dialect, opts: ConvertFileOptions, name?: string): { result: ConversionResult; syntaxErrors: number; notTranslated: number } {
+export function convertLargeDump(text: string, dialect: Dialect, opts: ConvertFileOptions, name?: string): { result: ConversionResult; inputErrors: number; notTranslated: number } {
   const conv = new Converter(opts);
-  let syntaxErrors = 0;
+  let inputErrors = 0;
   let notTranslated = 0;
   const diagnostics: FileDiagnostic[] = [];
   for (const chunk of chunksOf(text)) {
@@ -92,13 +92,14 @@ export function convertLargeDump(text: string, dialect: Dialect, opts: ConvertFi
     for (const d of fresh) {
       if (d.range.start.line < chunk.synthetic) continue; // repeated header: reported with its first chunk
       diagnostics.push({ ...d, range: shift(d.range, by) });
+      // the syntax errors too: the converter reports the parse's diagnostics first
+      if (isInputError(d)) inputErrors++;
     }
-    for (const d of file.diagnostics) if (d.severity === 'error' && d.range.start.line >= chunk.synthetic) syntaxErrors++;
     for (const o of conv.outcomes) if (o.outcome !== 'translated') notTranslated++;
     conv.dropOutcomes();
   }
   const result = conv.result();
-  return { result: { ...result, diagnostics }, syntaxErrors, notTranslated };
+  return { result: { ...result, diagnostics }, inputErrors, notTranslated };
 }
 
 export interface StreamSinks {
@@ -115,7 +116,8 @@ export function canStream(text: string, dialect: Dialect): boolean {
 
 /** What converting some chunks found. */
 export interface StreamCounts {
-  syntaxErrors: number;
+  /** Syntax errors, and other input iptables-restore rejects (isInputError). */
+  inputErrors: number;
   notTranslated: number;
 }
 
@@ -203,7 +205,7 @@ export class DumpStreamer {
 
   /** Converts and prints the dump, chunk by chunk (CHUNK_RULES rule lines: the unit of conversion and of printing). */
   run(sinks: StreamSinks): StreamCounts {
-    const counts = { syntaxErrors: 0, notTranslated: 0 };
+    const counts = { inputErrors: 0, notTranslated: 0 };
     for (const chunk of chunksOf(this.text)) this.chunk(chunk, sinks, counts);
     return counts;
   }
@@ -220,10 +222,11 @@ export class DumpStreamer {
       file = parseIptablesSave(text, { dialect });
       conv.addFile({ file, name });
     }
-    for (const d of file.diagnostics) if (d.severity === 'error' && d.range.start.line >= chunk.synthetic) counts.syntaxErrors++;
     const by = chunk.firstLine - chunk.synthetic;
-    const fresh = conv.diagnostics.splice(0);
-    sinks.diagnostics(fresh.filter((d) => d.range.start.line >= chunk.synthetic).map((d) => ({ ...d, range: shift(d.range, by) })));
+    // The parse's diagnostics come first (the syntax errors count as input errors too).
+    const fresh = conv.diagnostics.splice(0).filter((d) => d.range.start.line >= chunk.synthetic);
+    for (const d of fresh) if (isInputError(d)) counts.inputErrors++;
+    sinks.diagnostics(fresh.map((d) => ({ ...d, range: shift(d.range, by) })));
     for (const o of conv.outcomes) if (o.outcome !== 'translated') counts.notTranslated++;
     counts.notTranslated += conv.unlistedNotTranslated;
     conv.unlistedNotTranslated = 0;
@@ -274,7 +277,7 @@ export function streamLargeDump(text: string, dialect: Dialect, opts: ConvertFil
     const r = convertLargeDump(text, dialect, opts, name);
     sinks.out(r.result.output);
     sinks.diagnostics(r.result.diagnostics);
-    return { syntaxErrors: r.syntaxErrors, notTranslated: r.notTranslated };
+    return { inputErrors: r.inputErrors, notTranslated: r.notTranslated };
   }
   const header = commentLines(opts.header);
   if (header) sinks.out(header);

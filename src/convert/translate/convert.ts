@@ -5,6 +5,8 @@
  */
 import type { Diagnostic, Range } from '../ast/common';
 import type { Command, Dialect, IptablesFile, TableBlock } from '../ast/iptables';
+import { IPTABLES_CODES } from '../iptables/codes';
+import { isBuiltinChain } from '../iptables/dialects';
 import type { OpenTable } from '../iptables/parser';
 import type { Chain, Family, NftFile, ObjectDecl, Rule as NftRule, SetDecl, Stmt, Table, TableItem } from '../ast/nft';
 import { printNftFile, printRuleBody } from '../nft/printer';
@@ -240,6 +242,15 @@ interface FileState {
   readonly name?: string;
 }
 
+/**
+ * Whether a diagnostic says the input is not what iptables-restore accepts: an error of the
+ * dump checks' own (a syntax error, a rule in an undeclared chain), not a translation finding.
+ * The CLI exits 2 on one, whatever else converted.
+ */
+export function isInputError(d: { readonly severity: string; readonly code: string }): boolean {
+  return d.severity === 'error' && Object.prototype.hasOwnProperty.call(IPTABLES_CODES, d.code);
+}
+
 /** nft chain names: anything the iptables name was, quoted by the printer when needed. */
 export class Converter {
   readonly diagnostics: FileDiagnostic[] = [];
@@ -423,6 +434,32 @@ export class Converter {
     }
   }
 
+  /**
+   * The chain a command works on. iptables has its built-in chains without a `:CHAIN` line
+   * (iptables-restore takes `-A INPUT` in a table that does not list INPUT): such a chain is
+   * its base chain, with nft's default policy accept, the kernel's for a built-in chain. Any
+   * other chain must be declared: iptables-restore rejects the table; the output declares the
+   * chain all the same, and says so.
+   */
+  private chainOf(cmd: Command, tb: TableBuilder, tableName: string, st: FileState): Chain {
+    const name = cmd.chain?.text ?? '';
+    if (!cmd.chain || tb.hasChain(name)) return tb.chain(name);
+    const c = tb.chain(name);
+    if (isBuiltinChain(st.dialect, tableName, name)) {
+      const base = baseChain(st.family, tableName, name, !!this.opts.numericPriority);
+      if (base) c.base = base;
+    } else {
+      this.report(st.name, {
+        range: cmd.chain.range,
+        severity: 'error',
+        code: 'undefined-chain',
+        message: `chain ${name} is not declared in table ${tableName} (no :${name} line, no -N ${name}): iptables-restore rejects the table; the output declares the chain`,
+        data: { chain: name },
+      });
+    }
+    return c;
+  }
+
   private addCommand(cmd: Command, tb: TableBuilder, tableName: string, st: FileState): void {
     const chainName = cmd.chain?.text ?? '';
     switch (cmd.kind) {
@@ -430,13 +467,13 @@ export class Converter {
         tb.chain(chainName);
         return;
       case 'policy': {
-        const c = tb.chain(chainName);
+        const c = this.chainOf(cmd, tb, tableName, st);
         const p = cmd.policy?.text.toUpperCase();
         if (c.base && (p === 'ACCEPT' || p === 'DROP')) c.policy = p.toLowerCase();
         return;
       }
       case 'flush': {
-        if (cmd.chain) tb.chain(chainName).rules.length = 0;
+        if (cmd.chain) this.chainOf(cmd, tb, tableName, st).rules.length = 0;
         return;
       }
       case 'append':
@@ -447,7 +484,7 @@ export class Converter {
         return;
     }
     if (!cmd.rule) return;
-    const c = tb.chain(chainName);
+    const c = this.chainOf(cmd, tb, tableName, st);
     const moved = this.moved.get(cmd);
     if (moved) {
       for (const d of moved.diagnostics) this.report(st.name, d);
