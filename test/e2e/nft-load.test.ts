@@ -147,6 +147,32 @@ describe('converted rulesets load in a real kernel (nft -f in a network namespac
     }
   });
 
+  it('SET targets record and forget addresses in the kernel as ipset did (packets sent over lo)', function () {
+    requirePrereqs(this, prereqs.command('python3'));
+    const dump = [
+      '*filter', ':INPUT ACCEPT [0:0]',
+      '-A INPUT -m set --match-set knock src -p tcp --dport 22 -j ACCEPT',
+      '-A INPUT -p udp -m udp --dport 7000 -j SET --add-set knock src --timeout 30',
+      '-A INPUT -p udp -m udp --dport 7001 -j SET --del-set knock src',
+      '-A INPUT -p udp -m udp --dport 7002 -j SET --add-set seen src,dst --exist',
+      'COMMIT', '',
+    ].join('\n');
+    const ipsets = ipsetsFromFile(parseIpset('create knock hash:ip family inet timeout 60\ncreate seen hash:ip,port family inet\n'), 'sets');
+    const file = join(tmp, 'set-target.nft');
+    const r = convertFiles([{ file: parseIptablesSave(dump), name: 'set-target' }], { style: 'ruleset', ipsets });
+    assert.deepEqual(r.diagnostics, []);
+    writeFileSync(file, r.output);
+    const send = (port: number) => `python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", ${port}))'`;
+    const script = ['ip link set lo up', 'nft -f "$1"', send(7000), send(7002), 'echo "== after 7000"', 'nft list set ip filter knock', 'nft list set ip filter seen', send(7001), 'echo "== after 7001"', 'nft list set ip filter knock'].join(' && ');
+    const run = spawnSync('unshare', ['-n', 'sh', '-c', script, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const [before, after] = run.stdout.split('== after 7001');
+    // the source address, with the timeout the rule gave (it counts down: 30s or just under)
+    assert.match(before!, /set knock \{[^}]*elements = \{ 127\.0\.0\.1 timeout 30s expires (30s|29s\d*ms|2\ds\d*ms)/);
+    assert.match(before!, /set seen \{[^}]*elements = \{ 127\.0\.0\.1 \. udp \. 7002 \}/);
+    assert.doesNotMatch(after!, /127\.0\.0\.1/);
+  });
+
   it('every translatable txlate case, wrapped in its own table and chain', () => {
     const cases = readTxlateCases(join(corpusDir, 'txlate'));
     const blocks: { label: string; lines: string[] }[] = [];

@@ -29,6 +29,8 @@ export interface TableServices {
   freshName(prefix: string): string;
   /** ipsets known from `ipset save` dumps. */
   readonly ipsets: IpsetCatalog;
+  /** Sets that rules of the input add to or delete from (SET target; see updatedSetNames): declared dynamic. */
+  readonly updatedSets: ReadonlySet<string>;
   /** Chains of the table (targets that are not extensions jump to them). */
   readonly chains: ReadonlySet<string>;
   /** False for single commands: any unknown target name is then taken as a chain, as the reference does. */

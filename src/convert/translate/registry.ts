@@ -25,6 +25,7 @@ import { CONNMARK, MARK } from './targets/mark';
 import * as misc from './targets/misc';
 import { DNAT, MASQUERADE, REDIRECT, SNAT } from './targets/nat';
 import { REJECT } from './targets/reject';
+import { SET } from './targets/set';
 export { KNOWN_UNSUPPORTED_MATCHES, KNOWN_UNSUPPORTED_TARGETS } from './matches/unsupported';
 
 const MATCHES: MatchTranslator[] = [
@@ -41,7 +42,7 @@ const MATCHES: MatchTranslator[] = [
 const TARGETS: TargetTranslator[] = [
   LOG, NFLOG, AUDIT, REJECT, SNAT, DNAT, MASQUERADE, REDIRECT, MARK, CONNMARK, CT, NOTRACK,
   misc.CLASSIFY, misc.DSCP, misc.TOS, misc.NFQUEUE, misc.SYNPROXY, misc.TCPMSS, misc.TEE, misc.TPROXY, misc.TRACE,
-  misc.TTL, misc.HL, ebDnat, ebSnat, ebRedirect, ebMarkTarget, arpMangle,
+  misc.TTL, misc.HL, SET, ebDnat, ebSnat, ebRedirect, ebMarkTarget, arpMangle,
 ];
 
 function fits(t: { families?: readonly Family[] }, family: Family): boolean {

@@ -36,6 +36,47 @@ export function catalogOf(sets: readonly IpsetInfo[]): IpsetCatalog {
 
 export const EMPTY_CATALOG: IpsetCatalog = catalogOf([]);
 
+/**
+ * Names of the sets a dump updates from the packet path (`-j SET --add-set NAME ...` or
+ * `--del-set NAME ...`), read from its text: such sets are declared `flags dynamic` (nft
+ * cannot update a set with intervals from the packet path), wherever in the dump their rules are.
+ */
+export function updatedSetNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const flag of ['--add-set', '--del-set']) {
+    for (let at = text.indexOf(flag); at >= 0; at = text.indexOf(flag, at + flag.length)) {
+      let i = at + flag.length;
+      if (i < text.length && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) continue;
+      while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+      let j = i;
+      while (j < text.length && !/\s/.test(text[j]!)) j++;
+      const name = text.slice(i, j).replace(/^"(.*)"$/, '$1');
+      if (name) names.add(name);
+    }
+  }
+  return names;
+}
+
+/** updatedSetNames for parsed commands. */
+export function updatedSetsOf(commands: Iterable<{ readonly rule?: { readonly target?: { readonly name: { readonly text: string }; readonly options: readonly { readonly name: string; readonly args: readonly { readonly text: string }[] }[] } } }>): Set<string> {
+  const names = new Set<string>();
+  for (const c of commands) {
+    const t = c.rule?.target;
+    if (t?.name.text !== 'SET') continue;
+    for (const o of t.options) if ((o.name === 'add-set' || o.name === 'del-set') && o.args[0]?.text) names.add(o.args[0].text);
+  }
+  return names;
+}
+
+/**
+ * The declaration of a set that no ipset dump describes and that rules add to or delete from
+ * (SET target): addresses without intervals (nft cannot add to an interval set from the packet
+ * path), per-element timeouts allowed (`--timeout`).
+ */
+export function inferredUpdatedSet(name: string, dims: readonly Dimension[], v6: boolean, origin: Range): SetDecl {
+  return { kind: 'set', name, type: nftTypeOf(dims.map((d) => (d === 'net' ? 'ip' : d)), v6), flags: ['dynamic', 'timeout'], origin };
+}
+
 export type Dimension = 'ip' | 'net' | 'port' | 'mac' | 'iface' | 'mark' | 'set';
 
 /** `hash:ip,port` → ['ip', 'port']; undefined for types nft cannot hold. */
@@ -50,7 +91,7 @@ export function dimensionsOf(type: string): Dimension[] | undefined {
   return out;
 }
 
-export function nftTypeOf(dims: Dimension[], v6: boolean): string[] {
+export function nftTypeOf(dims: readonly Dimension[], v6: boolean): string[] {
   const out: string[] = [];
   for (const d of dims) {
     if (d === 'ip' || d === 'net') out.push(v6 ? 'ipv6_addr' : 'ipv4_addr');
@@ -109,7 +150,12 @@ export function intervalNeeded(dims: Dimension[], elements: readonly { parts: re
 }
 
 /** The nft declaration of an ipset. */
-export function setDeclOf(info: IpsetInfo, origin?: Range): { decl?: SetDecl; problems: string[] } {
+/**
+ * The nft declaration of an ipset. `dynamic`: rules add to or delete from it (SET target); it
+ * is then declared `flags dynamic`, unless its elements need intervals, which nft cannot update
+ * from the packet path (the SET target then says so).
+ */
+export function setDeclOf(info: IpsetInfo, origin?: Range, dynamic = false): { decl?: SetDecl; problems: string[] } {
   const problems: string[] = [];
   const dims = dimensionsOf(info.type);
   if (!dims) return { problems: [`ipset type ${info.type} has no nft set equivalent`] };
@@ -140,6 +186,7 @@ export function setDeclOf(info: IpsetInfo, origin?: Range): { decl?: SetDecl; pr
   if (dropped) problems.push(`${dropped} nomatch element(s) dropped: nft sets have no exception elements`);
   const flags: string[] = [];
   if (intervalNeeded(dims, info.elements)) flags.push('interval');
+  else if (dynamic) flags.push('dynamic');
   if (info.options.timeout !== undefined) flags.push('timeout');
   const decl: SetDecl = { kind: 'set', name: info.name, type, elements };
   if (flags.length) decl.flags = flags;

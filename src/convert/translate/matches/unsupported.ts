@@ -40,7 +40,6 @@ export const KNOWN_UNSUPPORTED_TARGETS: Record<string, UnsupportedInfo> = {
   IDLETIMER: { code: 'unsupported-target', message: 'IDLETIMER has no nft equivalent' },
   LED: { code: 'unsupported-target', message: 'LED has no nft equivalent' },
   RATEEST: { code: 'unsupported-target', message: 'RATEEST has no nft equivalent' },
-  SET: { code: 'unsupported-target', message: 'SET: use `add @set { ip saddr }` / `delete @set { ip saddr }` on a named set' },
   TCPOPTSTRIP: { code: 'unsupported-target', message: 'TCPOPTSTRIP: use `tcp option NAME remove` (nft ≥ 1.0.1, kernel ≥ 5.13)' },
   CLUSTERIP: { code: 'unsupported-target', message: 'CLUSTERIP was removed from the kernel; use a load balancer or `jhash` with `meta pkttype set host`' },
   NETMAP: { code: 'unsupported-target', message: 'NETMAP: use `snat ip prefix to ip saddr map { A/N : B/N }` / `dnat ip prefix to ...`' },
