@@ -173,6 +173,34 @@ describe('converted rulesets load in a real kernel (nft -f in a network namespac
     assert.doesNotMatch(after!, /127\.0\.0\.1/);
   });
 
+  it('-m recent lists as sets: an address recorded, seen within --seconds, aged out, removed (packets sent over lo)', function () {
+    requirePrereqs(this, prereqs.command('python3'));
+    const dump = [
+      '*filter', ':INPUT ACCEPT [0:0]',
+      '-A INPUT -p udp -m udp --dport 7000 -m recent --set --name K',
+      '-A INPUT -p udp -m udp --dport 7010 -m recent --rcheck --seconds 1 --name K -j DROP',
+      '-A INPUT -p udp -m udp --dport 7001 -m recent --remove --name K',
+      'COMMIT', '',
+    ].join('\n');
+    const file = join(tmp, 'recent.nft');
+    const r = convertFiles([{ file: parseIptablesSave(dump), name: 'recent' }], { style: 'ruleset' });
+    assert.deepEqual(r.rules.map((o) => o.outcome), ['translated', 'translated', 'translated']);
+    writeFileSync(file, r.output);
+    const send = (port: number) => `python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", ${port}))'`;
+    const show = (label: string) => `echo "== ${label}" && nft list ruleset`;
+    const script = ['ip link set lo up', 'nft -f "$1"', send(7000), send(7010), show('recorded'), 'sleep 1.5', send(7010), show('aged'), send(7001), show('removed')].join(' && ');
+    const run = spawnSync('unshare', ['-n', 'sh', '-c', script, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const [, recorded, aged, removed] = run.stdout.split(/== \w+\n/);
+    const elements = (text: string, set: string) => new RegExp(`set ${set} \\{[^}]*elements = \\{ 127\\.0\\.0\\.1`).test(text);
+    const dropped = (text: string) => Number(/udp dport 7010 .*counter packets (\d+)/.exec(text)?.[1]);
+    assert.ok(elements(recorded!, 'recent_K') && elements(recorded!, 'recent_K_1s'), recorded);
+    assert.equal(dropped(recorded!), 1, 'seen within a second: the check matches');
+    assert.ok(elements(aged!, 'recent_K') && !elements(aged!, 'recent_K_1s'), aged);
+    assert.equal(dropped(aged!), 1, 'seen more than a second ago: the check does not match');
+    assert.ok(!elements(removed!, 'recent_K'), removed);
+  });
+
   it('every translatable txlate case, wrapped in its own table and chain', () => {
     const cases = readTxlateCases(join(corpusDir, 'txlate'));
     const blocks: { label: string; lines: string[] }[] = [];

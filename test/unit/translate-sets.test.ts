@@ -5,7 +5,8 @@ import { parseIptablesSave } from '../../src/convert/iptables';
 import { convertDumps, streamLargeDump } from '../../src/convert/translate/chunked';
 import { translateCommandLine } from '../../src/convert/translate/command';
 import { convertFiles } from '../../src/convert/translate/convert';
-import { ipsetsFromFile, setDeclOf, updatedSetNames } from '../../src/convert/translate/sets';
+import { InputFacts } from '../../src/convert/translate/prescan';
+import { ipsetsFromFile, setDeclOf } from '../../src/convert/translate/sets';
 import { printCommand } from '../../src/convert/nft/printer';
 
 const sets = (text: string) => ipsetsFromFile(parseIpset(text));
@@ -101,7 +102,7 @@ describe('SET target → add/update/delete @set', () => {
     const record = '-A INPUT -p tcp --dport 23 -j SET --add-set portscan src --timeout 3600 --exist';
     const declaration = /set portscan \{\n\t\ttype ipv4_addr\n\t\tflags dynamic,timeout\n\t\}/;
     for (const text of [dump(match, record), dump(record, match)]) {
-      assert.deepEqual([...updatedSetNames(text)], ['portscan']);
+      assert.deepEqual([...new InputFacts().noteText(text, 'iptables').updatedSets], ['portscan']);
       const whole = convertFiles([{ file: parseIptablesSave(text), name: 'd' }], { style: 'ruleset' });
       assert.match(whole.output, declaration);
       assert.match(whole.output, /ip saddr @portscan counter drop\n\t\ttcp dport 23 counter update @portscan \{ ip saddr timeout 3600s \}|tcp dport 23 counter update @portscan \{ ip saddr timeout 3600s \}\n\t\tip saddr @portscan counter drop/);

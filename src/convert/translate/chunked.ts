@@ -10,7 +10,6 @@ import type { Dialect, IptablesFile } from '../ast/iptables';
 import { parseIptablesSave } from '../iptables';
 import { printCommand, printRuleBody } from '../nft/printer';
 import type { Chain } from '../ast/nft';
-import { updatedSetNames } from './sets';
 import { Converter, isInputError, type ConversionResult, type ConvertFileOptions, type FileDiagnostic, type TableBuilder } from './convert';
 
 /** Rule lines per chunk. */
@@ -81,7 +80,7 @@ function shift(r: Range, by: number): Range {
  */
 export function convertLargeDump(text: string, dialect: Dialect, opts: ConvertFileOptions, name?: string): { result: ConversionResult; inputErrors: number; notTranslated: number } {
   const conv = new Converter(opts);
-  conv.noteUpdatedSets(updatedSetNames(text));
+  conv.facts.noteText(text, dialect);
   let inputErrors = 0;
   let notTranslated = 0;
   const diagnostics: FileDiagnostic[] = [];
@@ -187,7 +186,7 @@ export class DumpStreamer {
     private readonly name?: string,
   ) {
     this.conv = new Converter({ ...opts, style: 'script' });
-    this.conv.noteUpdatedSets(updatedSetNames(text));
+    this.conv.facts.noteText(text, dialect);
     this.conv.onPlaced = (table, chain, nodes) => {
       // Printed as placed, so the nodes can go; the chunk's lines come out after its new tables, chains and sets.
       // Consecutive rules mostly share a chain: its `add rule FAMILY TABLE CHAIN ` is built once.
@@ -306,7 +305,7 @@ export interface DumpText {
  */
 export function convertDumps(dumps: readonly DumpText[], opts: ConvertFileOptions): { result: ConversionResult; files: IptablesFile[] } {
   const conv = new Converter(opts);
-  for (const d of dumps) conv.noteUpdatedSets(updatedSetNames(d.text));
+  for (const d of dumps) conv.facts.noteText(d.text, d.dialect);
   const feedable = (d: DumpText) => (d.dialect === 'iptables' || d.dialect === 'ip6tables') && opts.physdev !== 'bridge' && convertibleWhileParsed(d.text);
   // Dumps converted whole are parsed first: ebtables table names must be known before any dump is added.
   const parsed = dumps.map((d) => (feedable(d) ? undefined : parseIptablesSave(d.text, { dialect: d.dialect })));

@@ -10,7 +10,8 @@ import { parseIptablesArgs } from '../iptables';
 import { printCommand, printRuleBody } from '../nft/printer';
 import { dialectFamily, RuleContext, type ConvertOptions, type Outcome, type TableServices } from './context';
 import { translateRuleIn } from './rule';
-import { catalogOf, EMPTY_CATALOG, updatedSetsOf, type IpsetInfo } from './sets';
+import { InputFacts } from './prescan';
+import { catalogOf, EMPTY_CATALOG, type IpsetInfo } from './sets';
 
 export interface CommandTranslation {
   /** Output lines without newlines, as the reference prints them. */
@@ -37,7 +38,7 @@ class CommandServices implements TableServices {
     readonly family: Family,
     readonly tableName: string,
     readonly ipsets: ReturnType<typeof catalogOf>,
-    readonly updatedSets: ReadonlySet<string> = new Set(),
+    readonly facts: InputFacts = new InputFacts(),
   ) {}
   declare(item: SetDecl | ObjectDecl): string {
     if (!this.declared.some((d) => d.kind === item.kind && d.name === item.name)) this.declared.push(item);
@@ -98,7 +99,7 @@ export function translateCommandLine(args: string | readonly string[], dialect: 
       diagnostics.push({ range: cmd.flag.range, severity: 'error', code: 'unsupported-option', message: `${cmd.flag.text}: nft deletes, replaces, checks and zeroes rules by handle; list the chain with \`nft -a list chain ${head} ${chain}\` and use the handle` });
       return { lines: [], diagnostics, outcome: 'unsupported' };
   }
-  const services = new CommandServices(family, table, opts.ipsets?.length ? catalogOf(opts.ipsets) : EMPTY_CATALOG, updatedSetsOf([cmd]));
+  const services = new CommandServices(family, table, opts.ipsets?.length ? catalogOf(opts.ipsets) : EMPTY_CATALOG, new InputFacts().noteCommands(family, table, [cmd]));
   const ctx = new RuleContext(dialect, family, table, chain, cmd.rule ?? { options: [], matches: [], range: cmd.range }, opts, services);
   const tr = translateRuleIn(ctx);
   diagnostics.push(...ctx.diagnostics);

@@ -2,6 +2,7 @@
  * What a translator sees and reports for one rule: the rule, its table and family, the
  * options of the conversion, and the services of the output table (sets, objects).
  */
+import type { InputFacts } from './prescan';
 import type { Diagnostic, Range, Severity } from '../ast/common';
 import type { Dialect, MatchNode, OptionNode, Rule as IptRule, TargetNode } from '../ast/iptables';
 import type { Family, ObjectDecl, SetDecl, Stmt } from '../ast/nft';
@@ -29,8 +30,8 @@ export interface TableServices {
   freshName(prefix: string): string;
   /** ipsets known from `ipset save` dumps. */
   readonly ipsets: IpsetCatalog;
-  /** Sets that rules of the input add to or delete from (SET target; see updatedSetNames): declared dynamic. */
-  readonly updatedSets: ReadonlySet<string>;
+  /** What the whole input says that one rule's translation depends on (see prescan.ts). */
+  readonly facts: InputFacts;
   /** Chains of the table (targets that are not extensions jump to them). */
   readonly chains: ReadonlySet<string>;
   /** False for single commands: any unknown target name is then taken as a chain, as the reference does. */

@@ -13,7 +13,8 @@ import { printNftFile, printRuleBody } from '../nft/printer';
 import { dialectFamily, RuleContext, type ConvertOptions, type Outcome, type TableServices } from './context';
 import { kw, lit, raw, verdict } from './nft-build';
 import { translateRuleIn } from './rule';
-import { catalogOf, EMPTY_CATALOG, updatedSetsOf, type IpsetCatalog, type IpsetInfo } from './sets';
+import { InputFacts } from './prescan';
+import { catalogOf, EMPTY_CATALOG, type IpsetCatalog, type IpsetInfo } from './sets';
 import { mergeInet } from './merge';
 
 export interface ConvertInput {
@@ -139,7 +140,7 @@ export class TableBuilder implements TableServices {
     readonly family: Family,
     readonly tableName: string,
     readonly ipsets: IpsetCatalog,
-    readonly updatedSets: ReadonlySet<string> = new Set(),
+    readonly facts: InputFacts = new InputFacts(),
   ) {
     this.table = { kind: 'table', family, name: tableName, items: [] };
   }
@@ -270,7 +271,7 @@ export class Converter {
     const key = `${family} ${name}`;
     let t = this.tables.get(key);
     if (!t) {
-      t = new TableBuilder(family, name, this.ipsets, this.updatedSets);
+      t = new TableBuilder(family, name, this.ipsets, this.facts);
       this.tables.set(key, t);
     }
     return t;
@@ -280,16 +281,18 @@ export class Converter {
     this.diagnostics.push(file === undefined ? d : { ...d, file });
   }
 
-  /** Sets that rules add to or delete from (SET target), in every table: see updatedSetNames. Noted before any rule is converted. */
-  readonly updatedSets = new Set<string>();
+  /** What the whole input says (prescan.ts): noted before any rule is converted, by whoever has the whole input. */
+  readonly facts = new InputFacts();
 
-  noteUpdatedSets(names: Iterable<string>): void {
-    for (const n of names) this.updatedSets.add(n);
+  /** Notes the facts of a parsed file (addFile does too, but a file added later would come too late for the rules of earlier ones). */
+  noteFile(f: IptablesFile): void {
+    const family = dialectFamily(f.dialect);
+    for (const t of f.tables) this.facts.noteCommands(family, t.name.text, t.commands);
   }
 
   addFile(input: ConvertInput): void {
     const f = input.file;
-    this.noteUpdatedSets(updatedSetsOf(f.tables.flatMap((t) => t.commands)));
+    this.noteFile(f);
     const st: FileState = { dialect: f.dialect, family: dialectFamily(f.dialect), name: input.name };
     for (const d of f.diagnostics) this.report(input.name, d);
     for (const t of f.tables) this.addTable(t, st);
@@ -670,7 +673,7 @@ export function convertFiles(inputs: readonly ConvertInput[], opts: ConvertFileO
   const conv = new Converter(opts);
   conv.ebtablesTables = new Set(inputs.filter((i) => i.file.dialect === 'ebtables').flatMap((i) => i.file.tables.map((t) => t.name.text)));
   // Every file's SET targets first: a set one file updates is dynamic where another matches it.
-  for (const i of inputs) conv.noteUpdatedSets(updatedSetsOf(i.file.tables.flatMap((t) => t.commands)));
+  for (const i of inputs) conv.noteFile(i.file);
   for (const i of inputs) conv.addFile(i);
   return conv.result();
 }

@@ -14,6 +14,7 @@ import { limit } from './matches/limit';
 import { mac } from './matches/mac';
 import { connmark, ebMark, mark } from './matches/mark';
 import { physdev } from './matches/physdev';
+import { recent } from './matches/recent';
 import { dccp, multiport, sctp, tcp, udp, udplite } from './matches/ports';
 import { set } from './matches/set';
 import * as simple from './matches/simple';
@@ -30,7 +31,7 @@ export { KNOWN_UNSUPPORTED_MATCHES, KNOWN_UNSUPPORTED_TARGETS } from './matches/
 
 const MATCHES: MatchTranslator[] = [
   tcp, udp, udplite, sctp, dccp, multiport, icmp, icmp6, conntrack, state, mark, connmark, comment, mac, limit,
-  hashlimit, connlimit, set, physdev, time,
+  hashlimit, connlimit, set, physdev, time, recent,
   simple.addrtype, simple.cgroup, simple.cluster, simple.connbytes, simple.connlabel, simple.cpu, simple.devgroup,
   simple.dscp, simple.ecn, simple.esp, simple.ah, simple.ipcomp, simple.frag, simple.hbh, simple.dst, simple.rt,
   simple.mh, simple.ttl, simple.hl, simple.helper, simple.iprange, simple.length, simple.owner, simple.pkttype,

@@ -37,38 +37,6 @@ export function catalogOf(sets: readonly IpsetInfo[]): IpsetCatalog {
 export const EMPTY_CATALOG: IpsetCatalog = catalogOf([]);
 
 /**
- * Names of the sets a dump updates from the packet path (`-j SET --add-set NAME ...` or
- * `--del-set NAME ...`), read from its text: such sets are declared `flags dynamic` (nft
- * cannot update a set with intervals from the packet path), wherever in the dump their rules are.
- */
-export function updatedSetNames(text: string): Set<string> {
-  const names = new Set<string>();
-  for (const flag of ['--add-set', '--del-set']) {
-    for (let at = text.indexOf(flag); at >= 0; at = text.indexOf(flag, at + flag.length)) {
-      let i = at + flag.length;
-      if (i < text.length && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) continue;
-      while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
-      let j = i;
-      while (j < text.length && !/\s/.test(text[j]!)) j++;
-      const name = text.slice(i, j).replace(/^"(.*)"$/, '$1');
-      if (name) names.add(name);
-    }
-  }
-  return names;
-}
-
-/** updatedSetNames for parsed commands. */
-export function updatedSetsOf(commands: Iterable<{ readonly rule?: { readonly target?: { readonly name: { readonly text: string }; readonly options: readonly { readonly name: string; readonly args: readonly { readonly text: string }[] }[] } } }>): Set<string> {
-  const names = new Set<string>();
-  for (const c of commands) {
-    const t = c.rule?.target;
-    if (t?.name.text !== 'SET') continue;
-    for (const o of t.options) if ((o.name === 'add-set' || o.name === 'del-set') && o.args[0]?.text) names.add(o.args[0].text);
-  }
-  return names;
-}
-
-/**
  * The declaration of a set that no ipset dump describes and that rules add to or delete from
  * (SET target): addresses without intervals (nft cannot add to an interval set from the packet
  * path), per-element timeouts allowed (`--timeout`).

@@ -38,7 +38,7 @@ export const set: MatchTranslator = {
         ctx.unsupported(ms.range, 'ipset-type-mismatch', `ipset ${name} holds ${info.family === 'inet6' ? 'IPv6' : 'IPv4'} addresses but the rule is ${v6 ? 'IPv6' : 'IPv4'}`, { set: name });
         return [];
       }
-      const { decl, problems } = setDeclOf(info, info.range, ctx.services.updatedSets.has(name));
+      const { decl, problems } = setDeclOf(info, info.range, ctx.services.facts.updatedSets.has(name));
       for (const p of problems) ctx.approximate(ms.range, 'ipset-option-dropped', `ipset ${name}: ${p}`, { set: name });
       if (decl) ctx.services.declare(decl);
     } else {
@@ -49,7 +49,7 @@ export const set: MatchTranslator = {
         `ipset ${name} is not in any ipset dump given: declared as an empty set of type ${nftTypeOf(dims, v6).join(' . ')}; give the \`ipset save\` output (--ipset FILE) to fill it`,
         { set: name },
       );
-      if (ctx.services.updatedSets.has(name)) ctx.services.declare(inferredUpdatedSet(name, dims, v6, ms.range));
+      if (ctx.services.facts.updatedSets.has(name)) ctx.services.declare(inferredUpdatedSet(name, dims, v6, ms.range));
       else {
         const decl = { kind: 'set' as const, name, type: nftTypeOf(dims, v6), flags: ['interval'], origin: ms.range };
         ctx.services.declare(dims.length === 1 ? { ...decl, autoMerge: true } : decl);

@@ -10,7 +10,6 @@ export interface UnsupportedInfo {
 }
 
 export const KNOWN_UNSUPPORTED_MATCHES: Record<string, UnsupportedInfo> = {
-  recent: { code: 'recent-unsupported', message: '-m recent keeps per-address lists in the kernel; nft has no recent match. Native alternative: a dynamic set with timeouts, e.g. `add @portscan { ip saddr timeout 1d }` to record and `ip saddr @portscan` to test' },
   string: { code: 'string-unsupported', message: '-m string searches the packet payload; nft has no string search. Native alternative: raw payload matches (@th,OFFSET,LEN) for fixed offsets, or an IDS/userspace (queue) for real content inspection' },
   u32: { code: 'u32-unsupported', message: '-m u32 has no nft translation; rewrite each test with raw payload expressions (@nh,OFFSET,LEN / @th,OFFSET,LEN)' },
   bpf: { code: 'bpf-unsupported', message: '-m bpf runs a BPF program; nft cannot run one. Native alternative: rewrite the program as nft expressions, or attach it with tc/XDP' },

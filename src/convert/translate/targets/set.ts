@@ -1,7 +1,7 @@
 /**
  * SET (ipset's xt_SET target) → `add @NAME { KEY }`, `update @NAME { KEY }` (--exist: an entry
  * already there gets its timeout back), `delete @NAME { KEY }`. Like the target, the statement
- * lets the packet go on through the chain. The set is declared dynamic (see updatedSetNames).
+ * lets the packet go on through the chain. The set is declared dynamic (see prescan.ts).
  */
 import { arg, ModuleOptions, optRange, type TargetTranslator } from '../context';
 import { raw } from '../nft-build';
