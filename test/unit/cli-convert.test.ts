@@ -132,6 +132,14 @@ describe('nflens convert', () => {
       assert.match(u.err, /undeclared\.iptables-save:4:4: error: chain FOO is not declared in table filter .*\[undefined-chain\]\n.*:5:4: error: chain PREROUTING is not declared in table filter/);
       assert.match(u.out, /chain FOO|add chain ip filter FOO\n/);
     }
+    // A rule iptables refuses for what it says (a NAT port without -p tcp/udp): exit 2 as well.
+    const port = write('natport.iptables-save', '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth0 -j SNAT --to-source 203.0.113.1:1024-65535\nCOMMIT\n');
+    for (const args of [['convert', port], ['iptables-restore-translate', '-f', port]]) {
+      const n = await run(args);
+      assert.equal(n.code, 2, args.join(' '));
+      assert.match(n.err, /natport\.iptables-save:3:32: error: --to-source with a port needs -p tcp, udp, sctp or dccp \[needs-protocol\]/);
+      assert.match(n.out, /# -A POSTROUTING -o eth0 -j SNAT --to-source 203\.0\.113\.1:1024-65535/);
+    }
   });
 });
 

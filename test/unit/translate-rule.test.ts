@@ -31,6 +31,24 @@ describe('translators', () => {
     assert.equal(v6('128/0'), 'meta l4proto ipv6-icmp icmpv6 type echo-request icmpv6 code 0 counter return');
   });
 
+  it('a NAT port needs -p naming a protocol with ports, as iptables says (nft cannot load one without it)', () => {
+    assert.deepEqual(body('-t nat -A P -p tcp -j DNAT --to-destination 10.0.0.5:8080'), ['ip protocol tcp counter dnat to 10.0.0.5:8080']);
+    assert.deepEqual(body('-t nat -A P -p udp -m udp -j DNAT --to-destination 10.0.0.5:53'), ['meta l4proto udp counter dnat to 10.0.0.5:53']);
+    assert.deepEqual(body('-t nat -A P -j DNAT --to-destination 10.0.0.5'), ['counter dnat to 10.0.0.5']);
+    for (const [args, dialect] of [
+      ['-t nat -A P -j SNAT --to-source 203.0.113.1-203.0.113.5:1024-65535', 'iptables'],
+      ['-t nat -A P ! -p tcp -j DNAT --to-destination 10.0.0.5:80', 'iptables'],
+      ['-t nat -A P -p icmp -j MASQUERADE --to-ports 2000', 'iptables'],
+      ['-t nat -A P -j REDIRECT --to-ports 8080', 'iptables'],
+      ['-t nat -A P -j DNAT --to-destination [fd00::5]:80', 'ip6tables'],
+    ] as const) {
+      const t = tx(args, dialect);
+      assert.equal(t.outcome, 'unsupported', args);
+      assert.deepEqual(t.diagnostics.map((d) => `${d.severity} ${d.code}`), ['error needs-protocol'], args);
+    }
+    assert.deepEqual(body('-t nat -A P -j DNAT --to-destination fd00::5', 'ip6tables'), ['counter dnat to fd00::5']);
+  });
+
   it('CT --zone, --helper (with its object) and --notrack', () => {
     assert.deepEqual(body('-t raw -A PREROUTING -i tap1 -j CT --zone 4097'), ['iifname "tap1" counter ct zone set 4097']);
     const h = tx('-t raw -A P -p tcp -m tcp --dport 21 -j CT --helper ftp');

@@ -2,6 +2,7 @@
  * What a translator sees and reports for one rule: the rule, its table and family, the
  * options of the conversion, and the services of the output table (sets, objects).
  */
+import type { IptablesCode } from '../iptables/codes';
 import type { InputFacts } from './prescan';
 import type { Diagnostic, Range, Severity } from '../ast/common';
 import type { Dialect, MatchNode, OptionNode, Rule as IptRule, TargetNode } from '../ast/iptables';
@@ -123,6 +124,15 @@ export class RuleContext {
   unsupported(range: Range, code: TranslateCode, message: string, data?: Record<string, unknown>): void {
     this.outcome = 'unsupported';
     this.report('error', range, code, message, data);
+  }
+
+  /**
+   * A rule iptables itself refuses, for the reason the dump checks give (`code` is theirs): kept
+   * as a comment, with an error that makes the CLI exit 2 (isInputError).
+   */
+  invalidInput(range: Range, code: IptablesCode, message: string): void {
+    this.outcome = 'unsupported';
+    this.diagnostics.push({ range, severity: 'error', code, message });
   }
 
   /** Faithful, but worth knowing (does not change the outcome). */
