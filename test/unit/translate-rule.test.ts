@@ -49,6 +49,23 @@ describe('translators', () => {
     assert.deepEqual(body('-t nat -A P -j DNAT --to-destination fd00::5', 'ip6tables'), ['counter dnat to fd00::5']);
   });
 
+  it('what iptables and nft both refuse is kept as a comment with the dump checks\' error; what only iptables refuses translates', () => {
+    const refused = (args: string) => {
+      const t = tx(args);
+      return t.outcome === 'unsupported' ? t.diagnostics.map((d) => `${d.severity} ${d.code}`) : t.outcome;
+    };
+    assert.deepEqual(refused('-A INPUT -j DNAT --to-destination 10.0.0.1'), ['error target-not-allowed-in-table']);
+    assert.deepEqual(refused('-t nat -A POSTROUTING -j DNAT --to-destination 10.0.0.1'), ['error not-allowed-in-chain']);
+    assert.deepEqual(refused('-t nat -A PREROUTING -j MASQUERADE'), ['error not-allowed-in-chain']);
+    assert.deepEqual(refused('-A INPUT -j REJECT --reject-with tcp-reset'), ['error needs-protocol']);
+    assert.deepEqual(refused('-A INPUT -j OUTPUT'), ['error jump-to-builtin-chain']);
+    // nft takes these: a DSCP target outside mangle (a txlate case), an owner match in INPUT
+    assert.equal(refused('-A OUTPUT -j DSCP --set-dscp 1'), 'translated');
+    assert.equal(refused('-A INPUT -m owner --uid-owner 0 -j ACCEPT'), 'translated');
+    // a user chain of the same name as a NAT hook is no hook: nothing to refuse
+    assert.equal(refused('-t nat -A prerouting -p tcp -j DNAT --to-destination 10.0.0.1:80'), 'translated');
+  });
+
   it('CT --zone, --helper (with its object) and --notrack', () => {
     assert.deepEqual(body('-t raw -A PREROUTING -i tap1 -j CT --zone 4097'), ['iifname "tap1" counter ct zone set 4097']);
     const h = tx('-t raw -A P -p tcp -m tcp --dport 21 -j CT --helper ftp');

@@ -115,7 +115,7 @@ function ownersText(dialect: Dialect, name: string): string | undefined {
   return `${forms.join(', ')}${owners.length > 6 ? ', ...' : ''}${hint}`;
 }
 
-function analyzeRule(rule: Rule, dialect: Dialect, table: string, out: Diagnostic[]): void {
+function analyzeRule(rule: Rule, dialect: Dialect, out: Diagnostic[]): void {
   const core = coreOptionNames(dialect);
   // Options the parser could not give to any module.
   const coreOpts: OptionNode[] = [];
@@ -149,15 +149,26 @@ function analyzeRule(rule: Rule, dialect: Dialect, table: string, out: Diagnosti
     checkLiterals(m.options, MODULE_LITERALS[m.name.text], dialect, out);
   }
   const t = rule.target;
-  if (t) {
-    const spec = findTarget(dialect, t.name.text);
-    if (spec) {
-      checkModuleOptions(t, spec, `-j ${t.name.text}`);
-      if (spec.tables && !spec.tables.includes(table)) {
-        out.push(d(t.name.range, 'error', 'target-not-allowed-in-table', `${t.name.text} can only be used in the ${spec.tables.join(' or ')} table${spec.tables.length > 1 ? 's' : ''}, not in ${table}`));
-      }
-    }
+  if (t) checkModuleOptions(t, findTarget(dialect, t.name.text), `-j ${t.name.text}`);
+}
+
+/**
+ * What iptables or the kernel refuses in one rule, wherever it is: a target outside its tables,
+ * a match or target outside its hooks (in a built-in chain), a port or TCP reset without its
+ * protocol, a jump to a built-in chain. The converter keeps such a rule as a comment with these
+ * errors (nft would refuse most of them too).
+ */
+export function ruleRefusals(rule: Rule, dialect: Dialect, table: string, chain: string | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const t = rule.target;
+  const spec = t ? findTarget(dialect, t.name.text) : undefined;
+  if (t && spec?.tables && !spec.tables.includes(table)) {
+    out.push(d(t.name.range, 'error', 'target-not-allowed-in-table', `${t.name.text} can only be used in the ${spec.tables.join(' or ')} table${spec.tables.length > 1 ? 's' : ''}, not in ${table}`));
   }
+  checkProtocolNeeds(rule, out);
+  if (chain && isBuiltinChain(dialect, table, chain)) checkHooks(rule, table, chain, dialect, out);
+  if (t && isBuiltinChain(dialect, table, t.name.text)) out.push(d(t.name.range, 'error', 'jump-to-builtin-chain', `cannot ${t.kind} to the built-in chain ${t.name.text}`));
+  return out;
 }
 
 /** Built-in chains (hooks) where a match or target works; elsewhere the kernel refuses the rule. */
@@ -180,12 +191,12 @@ function checkHooks(rule: Rule, table: string, chain: string, dialect: Dialect, 
   if (dialect !== 'iptables' && dialect !== 'ip6tables') return;
   for (const m of rule.matches) {
     const hooks = m.explicit ? MATCH_HOOKS[m.name.text] : undefined;
-    if (hooks && !hooks.includes(chain)) out.push(d(m.name.range, 'error', 'not-allowed-in-chain', `-m ${m.name.text} only works in ${hooks.join(', ')}, not in ${chain}`));
+    if (hooks && !hooks.includes(chain)) out.push(d(m.name.range, 'error', 'not-allowed-in-chain', `-m ${m.name.text} only works in ${hooks.join(', ')}, not in ${chain}`, { data: { match: m.name.text } }));
   }
   const t = rule.target;
   const hooks = t && t.kind === 'jump' ? TARGET_HOOKS[t.name.text] : undefined;
   const wrongTable = t ? findTarget(dialect, t.name.text)?.tables?.includes(table) === false : false;
-  if (t && hooks && !wrongTable && !hooks.includes(chain)) out.push(d(t.name.range, 'error', 'not-allowed-in-chain', `${t.name.text} only works in ${hooks.join(', ')}, not in ${chain}`));
+  if (t && hooks && !wrongTable && !hooks.includes(chain)) out.push(d(t.name.range, 'error', 'not-allowed-in-chain', `${t.name.text} only works in ${hooks.join(', ')}, not in ${chain}`, { data: { target: t.name.text } }));
 }
 
 const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite', '6', '17', '132', '33', '136']);
@@ -306,16 +317,14 @@ function analyzeTable(t: TableBlock, dialect: Dialect, opts: AnalyzeOptions, out
     } else if (chainName && (c.kind === 'insert' || c.kind === 'delete' || c.kind === 'replace' || c.kind === 'flush')) reordered.add(chainName);
     const rule = c.rule;
     if (!rule) continue;
-    analyzeRule(rule, dialect, tableName, out);
-    checkProtocolNeeds(rule, out);
-    if (chainName && isBuiltinChain(dialect, tableName, chainName)) checkHooks(rule, tableName, chainName, dialect, out);
+    analyzeRule(rule, dialect, out);
+    out.push(...ruleRefusals(rule, dialect, tableName, chainName));
     const target = rule.target;
     if (!target) continue;
     const name = target.name.text;
     const chain = chains.get(name);
-    if (chain) {
-      chain.referenced = true;
-      if (chain.builtin) out.push(d(target.name.range, 'error', 'jump-to-builtin-chain', `cannot ${target.kind} to the built-in chain ${name}`));
+    if (chain || isBuiltinChain(dialect, tableName, name)) {
+      if (chain) chain.referenced = true;
       continue;
     }
     if (verdicts.includes(name) || findTarget(dialect, name)) continue;

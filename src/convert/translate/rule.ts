@@ -2,7 +2,9 @@
  * One iptables-family rule → nft rule(s): core options, matches in order, `counter`, the
  * target, the comment. The rule's outcome is the worst of what its translators reported.
  */
-import type { Range } from '../ast/common';
+import { ruleRefusals } from '../iptables/analysis';
+import type { IptablesCode } from '../iptables/codes';
+import type { Diagnostic, Range } from '../ast/common';
 import type { MatchNode, OptionNode, TargetNode } from '../ast/iptables';
 import type { Rule as NftRule, Stmt } from '../ast/nft';
 import { arg, dialectFamily, optRange, RuleContext } from './context';
@@ -279,7 +281,29 @@ function arpOpcode(t: string): number | undefined {
   return i >= 0 ? i + 1 : parseUint(t, 0xffff);
 }
 
+/** NAT targets: nft has them only in nat chains, as iptables only in the nat table. */
+const NAT_TARGETS = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
+
+/**
+ * What iptables refuses in a rule (ruleRefusals) and nft refuses as well: NAT outside the nat
+ * table, NAT, REJECT or TPROXY outside their hooks, a port or TCP reset without its protocol, a
+ * jump to a built-in chain. (A mark or DSCP target outside mangle, a match outside its hooks,
+ * are errors for iptables that nft takes: those rules translate, and the dump checks say why
+ * iptables refused them.)
+ */
+function nftRefuses(d: Diagnostic, rule: RuleContext['rule']): boolean {
+  if (d.code === 'target-not-allowed-in-table') return NAT_TARGETS.has(rule.target?.name.text ?? '');
+  if (d.code === 'not-allowed-in-chain') return d.data?.['target'] !== undefined;
+  return d.code === 'needs-protocol' || d.code === 'jump-to-builtin-chain';
+}
+
 export function translateRuleIn(ctx: RuleContext): RuleTranslation {
+  // What iptables and nft both refuse is kept as a comment, with the dump checks' error.
+  const refused = ruleRefusals(ctx.rule, ctx.dialect, ctx.table, ctx.chain).filter((d) => nftRefuses(d, ctx.rule));
+  if (refused.length) {
+    for (const d of refused) ctx.invalidInput(d.range, d.code as IptablesCode, d.message);
+    return { rules: [] };
+  }
   switch (ctx.dialect) {
     case 'ebtables':
       return translateBridge(ctx);

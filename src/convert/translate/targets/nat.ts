@@ -1,5 +1,5 @@
 /** SNAT, DNAT, MASQUERADE, REDIRECT: `snat to ADDR[-ADDR][:PORT[-PORT]] [random,fully-random,persistent]`. */
-import type { OptionNode, TargetNode } from '../../ast/iptables';
+import type { TargetNode } from '../../ast/iptables';
 import type { Stmt } from '../../ast/nft';
 import { arg, ModuleOptions, optRange, type RuleContext, type TargetTranslator } from '../context';
 import { raw } from '../nft-build';
@@ -13,19 +13,8 @@ function flagsText(o: ModuleOptions): string {
   return flags.length ? ` ${flags.join(',')}` : '';
 }
 
-/** Protocols with ports: tcp, udp, dccp, sctp, udplite. */
-const PORT_PROTOCOLS = new Set([6, 17, 33, 132, 136]);
-
-/** iptables refuses a NAT port without `-p` naming a protocol with ports (and nft cannot load one). */
-function portNeedsProtocol(ctx: RuleContext, o: OptionNode): boolean {
-  const p = ctx.protocol;
-  if (p && !p.negated && p.number !== undefined && PORT_PROTOCOLS.has(p.number)) return true;
-  ctx.invalidInput(o.flag.range, 'needs-protocol', `${o.flag.text} with a port needs -p tcp, udp, sctp or dccp`);
-  return false;
-}
-
 /** `1.2.3.4-1.2.3.6:80-90`, `[fec0::1]:80`, `fec0::1-fec0::2`. */
-function rangeSpec(text: string, v6: boolean): { text: string; port: boolean } | undefined {
+function rangeSpec(text: string, v6: boolean): string | undefined {
   let addrs = text;
   let ports: string | undefined;
   if (v6) {
@@ -59,7 +48,8 @@ function rangeSpec(text: string, v6: boolean): { text: string; port: boolean } |
     if (!r) return undefined;
     p = `:${rangeText(r[0], r[1])}`;
   }
-  return { text: v6 && p && a ? `[${a}]${p}` : a + p, port: p !== '' };
+  if (v6 && p && a) return `[${a}]${p}`;
+  return a + p;
 }
 
 function nat(name: string, keyword: 'snat' | 'dnat', optNames: string[]): TargetTranslator {
@@ -84,8 +74,7 @@ function nat(name: string, keyword: 'snat' | 'dnat', optNames: string[]): Target
         ctx.unsupported(to.range, 'invalid-value', `'${arg(to)}' is not an address[-address][:port[-port]]`);
         return [];
       }
-      if (spec.port && !portNeedsProtocol(ctx, to)) return [];
-      return [raw(`${keyword}${spec.text ? ` to ${spec.text}` : ''}${flags}`, optRange(to))];
+      return [raw(`${keyword}${spec ? ` to ${spec}` : ''}${flags}`, optRange(to))];
     },
   };
 }
@@ -109,7 +98,6 @@ function portsOnly(name: string, keyword: string): TargetTranslator {
           ctx.unsupported(ports.range, 'invalid-value', `'${arg(ports)}' is not a port or port range`);
           return [];
         }
-        if (!portNeedsProtocol(ctx, ports)) return [];
         p = ` to :${rangeText(r[0], r[1])}`;
       }
       return [raw(`${keyword}${p}${flags}`, t.range)];
