@@ -147,6 +147,16 @@ describe('converted rulesets load in a real kernel (nft -f in a network namespac
     }
   });
 
+  it('chains named like nft keywords, or with characters nft names lack, load under the names the converter gives them', () => {
+    const names = ['dynamic', 'reject', 'log', 'limit', 'time', 'mark', 'counter', 'set', '1st', 'a:b'];
+    const dump = ['*filter', ':INPUT ACCEPT [0:0]', ...names.map((n) => `:${n} - [0:0]`), ...names.map((n) => `-A INPUT -j ${n}`), ...names.map((n) => `-A ${n} -j RETURN`), 'COMMIT', ''].join('\n');
+    for (const style of ['ruleset', 'script'] as const) {
+      const r = convertFiles([{ file: parseIptablesSave(dump), name: 'keywords' }], { style });
+      assert.equal(r.rules.filter((o) => o.outcome === 'translated').length, names.length * 2);
+      mustLoad(`keyword chain names, ${style}`, r.output);
+    }
+  });
+
   it('SET targets record and forget addresses in the kernel as ipset did (packets sent over lo)', function () {
     requirePrereqs(this, prereqs.command('python3'));
     const dump = [

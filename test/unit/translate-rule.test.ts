@@ -66,6 +66,26 @@ describe('translators', () => {
     assert.equal(refused('-t nat -A prerouting -p tcp -j DNAT --to-destination 10.0.0.1:80'), 'translated');
   });
 
+  it('chains nft cannot read by their iptables name (keywords, other characters) get one it reads, for the chain and every jump', () => {
+    const dump = '*filter\n:INPUT ACCEPT [0:0]\n:dynamic - [0:0]\n:dynamic_ - [0:0]\n:1st - [0:0]\n:reject - [0:0]\n-A INPUT -j dynamic\n-A INPUT -j dynamic_\n-A INPUT -g 1st\n-A dynamic -j reject\n-A reject -j REJECT\nCOMMIT\n';
+    for (const style of ['ruleset', 'script'] as const) {
+      const r = convertFiles([{ file: parseIptablesSave(dump), name: 'd' }], { style });
+      assert.deepEqual(r.rules.map((o) => o.outcome), ['translated', 'translated', 'translated', 'translated', 'translated']);
+      const out = r.output;
+      for (const chain of ['dynamic_', 'dynamic__', '_1st', 'reject_']) assert.match(out, style === 'ruleset' ? new RegExp(`^\\tchain ${chain} \\{$`, 'm') : new RegExp(`^add chain ip filter ${chain}$`, 'm'));
+      assert.match(out, /jump dynamic_\b/);
+      assert.match(out, /jump dynamic__/);
+      assert.match(out, /goto _1st/);
+      assert.match(out, /jump reject_/);
+      assert.deepEqual(
+        r.diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code} ${d.message.split(':')[0]}`),
+        ['2:1 chain-renamed chain dynamic is named dynamic_ in nft', '3:1 chain-renamed chain dynamic_ is named dynamic__ in nft', '4:1 chain-renamed chain 1st is named _1st in nft', '5:1 chain-renamed chain reject is named reject_ in nft'],
+      );
+    }
+    // one command: the chain and the jump, renamed alike
+    assert.deepEqual(tx('-A dynamic -j log').lines, ["nft 'add rule ip filter dynamic_ counter jump log_'"]);
+  });
+
   it('CT --zone, --helper (with its object) and --notrack', () => {
     assert.deepEqual(body('-t raw -A PREROUTING -i tap1 -j CT --zone 4097'), ['iifname "tap1" counter ct zone set 4097']);
     const h = tx('-t raw -A P -p tcp -m tcp --dport 21 -j CT --helper ftp');

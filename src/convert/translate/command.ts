@@ -10,6 +10,7 @@ import { parseIptablesArgs } from '../iptables';
 import { printCommand, printRuleBody } from '../nft/printer';
 import { dialectFamily, RuleContext, type ConvertOptions, type Outcome, type TableServices } from './context';
 import { translateRuleIn } from './rule';
+import { nftIdentifierFor } from '../nft/identifiers';
 import { InputFacts } from './prescan';
 import { catalogOf, EMPTY_CATALOG, type IpsetInfo } from './sets';
 
@@ -45,6 +46,9 @@ class CommandServices implements TableServices {
     this.used.add(item.name);
     return item.name;
   }
+  chainName(name: string): string {
+    return nftIdentifierFor(name);
+  }
   freshName(prefix: string): string {
     for (let i = 0; ; i++) {
       if (!this.used.has(`${prefix}${i}`)) {
@@ -69,7 +73,7 @@ export function translateCommandLine(args: string | readonly string[], dialect: 
   if (!cmd || parsed.diagnostics.some((d) => d.severity === 'error')) return { lines: [], diagnostics, outcome: 'invalid' };
   const family = dialectFamily(dialect);
   const table = parsed.table;
-  const chain = cmd.chain?.text ?? '';
+  const chain = cmd.chain ? nftIdentifierFor(cmd.chain.text) : '';
   const head = `${family} ${table}`;
   const plain = argv ? argv.join(' ') : text;
   switch (cmd.kind) {

@@ -27,6 +27,8 @@ export interface TableServices {
   readonly tableName: string;
   /** Declares a set/map/object once (same name = same declaration); returns the name. */
   declare(item: SetDecl | ObjectDecl): string;
+  /** The nft name of an iptables chain (the same for the chain and every jump to it): see TableBuilder.chainName. */
+  chainName(name: string): string;
   /** A fresh name with the given prefix, unique in the table (`connlimit0`, `connlimit1`...). */
   freshName(prefix: string): string;
   /** ipsets known from `ipset save` dumps. */

@@ -9,6 +9,7 @@ import { IPTABLES_CODES } from '../iptables/codes';
 import { isBuiltinChain } from '../iptables/dialects';
 import type { OpenTable } from '../iptables/parser';
 import type { Chain, Family, NftFile, ObjectDecl, Rule as NftRule, SetDecl, Stmt, Table, TableItem } from '../ast/nft';
+import { isNftIdentifier, NFT_RESERVED_WORDS, nftIdentifierFor } from '../nft/identifiers';
 import { printNftFile, printRuleBody } from '../nft/printer';
 import { dialectFamily, RuleContext, type ConvertOptions, type Outcome, type TableServices } from './context';
 import { kw, lit, raw, verdict } from './nft-build';
@@ -148,7 +149,7 @@ export class TableBuilder implements TableServices {
   chain(name: string): Chain {
     let c = this.chainMap.get(name);
     if (!c) {
-      c = { kind: 'chain', name, rules: [] };
+      c = { kind: 'chain', name: this.chainName(name), rules: [] };
       this.chainMap.set(name, c);
       this.chainOrder.push(c);
       this.chains.add(name);
@@ -158,6 +159,26 @@ export class TableBuilder implements TableServices {
 
   hasChain(name: string): boolean {
     return this.chainMap.has(name);
+  }
+
+  /** nft names by iptables chain name, and the nft names given (see chainName). */
+  private readonly nftNames = new Map<string, string>();
+  private readonly nftNamesTaken = new Set<string>();
+
+  /**
+   * The nft name of iptables chain `name`: itself when nft reads it as an identifier, else a
+   * name nft reads (nftIdentifierFor), unique in the table. The same for the chain and every
+   * jump to it.
+   */
+  chainName(name: string): string {
+    let n = this.nftNames.get(name);
+    if (n === undefined) {
+      n = nftIdentifierFor(name);
+      while (this.nftNamesTaken.has(n)) n += '_';
+      this.nftNames.set(name, n);
+      this.nftNamesTaken.add(n);
+    }
+    return n;
   }
 
   declare(item: SetDecl | ObjectDecl): string {
@@ -326,7 +347,7 @@ export class Converter {
     const numeric = !!this.opts.numericPriority;
     for (const decl of block.chains) {
       const name = decl.name.text;
-      const c = tb.chain(name);
+      const c = this.namedChain(tb, name, decl.name.range, st);
       const base = baseChain(st.family, tableName, name, numeric);
       const policy = decl.policy.text.toUpperCase();
       if (base) {
@@ -446,6 +467,21 @@ export class Converter {
     }
   }
 
+  /** The chain `name` of the table, created if new; a name nft cannot read is replaced, and said so where it is first written. */
+  private namedChain(tb: TableBuilder, name: string, range: Range, st: FileState): Chain {
+    const known = tb.hasChain(name);
+    const c = tb.chain(name);
+    if (!known && c.name !== name) {
+      const why = NFT_RESERVED_WORDS.has(name)
+        ? `${name} is an nft keyword, which nft does not read as a chain name`
+        : isNftIdentifier(name)
+          ? `${name} is the nft name of another chain of the table`
+          : 'nft chain names are a letter, _ or . followed by letters, digits, /, -, _ and .';
+      this.report(st.name, { range, severity: 'information', code: 'chain-renamed', message: `chain ${name} is named ${c.name} in nft: ${why}`, data: { chain: name, nftName: c.name } });
+    }
+    return c;
+  }
+
   /**
    * The chain a command works on. iptables has its built-in chains without a `:CHAIN` line
    * (iptables-restore takes `-A INPUT` in a table that does not list INPUT): such a chain is
@@ -456,7 +492,7 @@ export class Converter {
   private chainOf(cmd: Command, tb: TableBuilder, tableName: string, st: FileState): Chain {
     const name = cmd.chain?.text ?? '';
     if (!cmd.chain || tb.hasChain(name)) return tb.chain(name);
-    const c = tb.chain(name);
+    const c = this.namedChain(tb, name, cmd.chain.range, st);
     if (isBuiltinChain(st.dialect, tableName, name)) {
       const base = baseChain(st.family, tableName, name, !!this.opts.numericPriority);
       if (base) c.base = base;
@@ -476,7 +512,7 @@ export class Converter {
     const chainName = cmd.chain?.text ?? '';
     switch (cmd.kind) {
       case 'new-chain':
-        tb.chain(chainName);
+        if (cmd.chain) this.namedChain(tb, chainName, cmd.chain.range, st);
         return;
       case 'policy': {
         const c = this.chainOf(cmd, tb, tableName, st);

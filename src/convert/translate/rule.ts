@@ -112,7 +112,7 @@ export function translateTarget(t: TargetNode | undefined, ctx: RuleContext): St
     ctx.unsupported(t.name.range, 'unknown-target', `'${name}' is neither a chain of table ${ctx.table} nor a target the converter knows`, { target: name });
     return [];
   }
-  return [verdict(t.kind === 'goto' ? 'goto' : 'jump', name, origin)];
+  return [verdict(t.kind === 'goto' ? 'goto' : 'jump', ctx.services.chainName(name), origin)];
 }
 
 function counterStmt(ctx: RuleContext): Stmt[] {
