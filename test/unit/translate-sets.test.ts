@@ -58,6 +58,23 @@ describe('ipset → nft sets', () => {
   });
 });
 
+describe('ipset names nft cannot read', () => {
+  it('are replaced in the declaration and every use, with a note at each use', () => {
+    const dump = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set log src -j DROP\n-A INPUT -j SET --add-set log src\n-A INPUT -m set --match-set a:b dst -j DROP\nCOMMIT\n';
+    const r = convertFiles([{ file: parseIptablesSave(dump), name: 'd' }], { style: 'script', ipsets: sets('create log hash:ip family inet\nadd log 10.0.0.1\ncreate a:b hash:net family inet\nadd a:b 10.1.0.0/16\n') });
+    assert.deepEqual(r.output.split('\n').filter((l) => /^add (set|element|rule)/.test(l)), [
+      'add set ip filter log_ { type ipv4_addr; flags dynamic; }',
+      'add element ip filter log_ { 10.0.0.1 }',
+      'add set ip filter a_b { type ipv4_addr; flags interval; auto-merge; }',
+      'add element ip filter a_b { 10.1.0.0/16 }',
+      'add rule ip filter INPUT ip saddr @log_ counter drop',
+      'add rule ip filter INPUT counter add @log_ { ip saddr }',
+      'add rule ip filter INPUT ip daddr @a_b counter drop',
+    ]);
+    assert.deepEqual(r.diagnostics.map((d) => `${d.range.start.line} ${d.code} ${d.data?.['nftName']}`), ['2 set-renamed log_', '3 set-renamed log_', '4 set-renamed a_b']);
+  });
+});
+
 describe('SET target → add/update/delete @set', () => {
   const IPSETS = 'create knock hash:ip family inet hashsize 1024 maxelem 65536 timeout 60\ncreate seen hash:ip,port family inet\ncreate plain hash:ip family inet\ncreate nets hash:net family inet\nadd nets 10.0.0.0/8\n';
   const one = (args: string, ipsetText = IPSETS) => {

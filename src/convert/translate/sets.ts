@@ -4,6 +4,7 @@
  */
 import type { Range } from '../ast/common';
 import type { Arg, Expr, SetDecl } from '../ast/nft';
+import { nftIdentifierFor } from '../nft/identifiers';
 import { lit } from './nft-build';
 import type { IpsetFile } from '../ipset/ast';
 
@@ -42,7 +43,17 @@ export const EMPTY_CATALOG: IpsetCatalog = catalogOf([]);
  * path), per-element timeouts allowed (`--timeout`).
  */
 export function inferredUpdatedSet(name: string, dims: readonly Dimension[], v6: boolean, origin: Range): SetDecl {
-  return { kind: 'set', name, type: nftTypeOf(dims.map((d) => (d === 'net' ? 'ip' : d)), v6), flags: ['dynamic', 'timeout'], origin };
+  return { kind: 'set', name: nftIdentifierFor(name), type: nftTypeOf(dims.map((d) => (d === 'net' ? 'ip' : d)), v6), flags: ['dynamic', 'timeout'], origin };
+}
+
+/**
+ * The nft name of an ipset, said where a rule uses it when it is not the ipset's own (nft reads
+ * set names as it reads chain names: see identifiers.ts).
+ */
+export function nftSetName(name: string, at: Range, ctx: { note(range: Range, code: 'set-renamed', message: string, data?: Record<string, unknown>): void }): string {
+  const n = nftIdentifierFor(name);
+  if (n !== name) ctx.note(at, 'set-renamed', `ipset ${name} is named ${n} in nft: nft set names are plain words (a letter, _ or . first) and no nft keyword`, { set: name, nftName: n });
+  return n;
 }
 
 export type Dimension = 'ip' | 'net' | 'port' | 'mac' | 'iface' | 'mark' | 'set';
@@ -156,7 +167,7 @@ export function setDeclOf(info: IpsetInfo, origin?: Range, dynamic = false): { d
   if (intervalNeeded(dims, info.elements)) flags.push('interval');
   else if (dynamic) flags.push('dynamic');
   if (info.options.timeout !== undefined) flags.push('timeout');
-  const decl: SetDecl = { kind: 'set', name: info.name, type, elements };
+  const decl: SetDecl = { kind: 'set', name: nftIdentifierFor(info.name), type, elements };
   if (flags.length) decl.flags = flags;
   if (flags.includes('interval') && dims.length === 1) decl.autoMerge = true;
   if (info.options.timeout !== undefined && info.options.timeout !== true && info.options.timeout !== '0') decl.timeout = `${info.options.timeout}s`;

@@ -1,7 +1,8 @@
 /** -m set --match-set NAME src[,dst...] → `ip saddr @NAME`, with the set declared from the ipset dump. */
 import { arg, ModuleOptions, optRange, type MatchTranslator } from '../context';
 import { raw } from '../nft-build';
-import { dimensionsOf, inferredUpdatedSet, nftTypeOf, selectorsOf, setDeclOf, type Dimension } from '../sets';
+import { nftIdentifierFor } from '../../nft/identifiers';
+import { dimensionsOf, inferredUpdatedSet, nftSetName, nftTypeOf, selectorsOf, setDeclOf, type Dimension } from '../sets';
 
 export const set: MatchTranslator = {
   names: ['set'],
@@ -51,7 +52,7 @@ export const set: MatchTranslator = {
       );
       if (ctx.services.facts.updatedSets.has(name)) ctx.services.declare(inferredUpdatedSet(name, dims, v6, ms.range));
       else {
-        const decl = { kind: 'set' as const, name, type: nftTypeOf(dims, v6), flags: ['interval'], origin: ms.range };
+        const decl = { kind: 'set' as const, name: nftIdentifierFor(name), type: nftTypeOf(dims, v6), flags: ['interval'], origin: ms.range };
         ctx.services.declare(dims.length === 1 ? { ...decl, autoMerge: true } : decl);
       }
     }
@@ -60,6 +61,6 @@ export const set: MatchTranslator = {
       return [];
     }
     const selectors = dims.flatMap((d, i) => selectorsOf(d, flags[i] as 'src' | 'dst', v6, bitmapPort));
-    return [raw(`${selectors.join(' . ')} ${ms.negated ? '!= ' : ''}@${name}`, optRange(ms))];
+    return [raw(`${selectors.join(' . ')} ${ms.negated ? '!= ' : ''}@${nftSetName(name, ms.range, ctx)}`, optRange(ms))];
   },
 };

@@ -5,7 +5,7 @@
  */
 import { arg, ModuleOptions, optRange, type TargetTranslator } from '../context';
 import { raw } from '../nft-build';
-import { dimensionsOf, inferredUpdatedSet, nftTypeOf, selectorsOf, setDeclOf, type Dimension } from '../sets';
+import { dimensionsOf, inferredUpdatedSet, nftSetName, nftTypeOf, selectorsOf, setDeclOf, type Dimension } from '../sets';
 import { parseUint } from '../values';
 
 export const SET: TargetTranslator = {
@@ -94,6 +94,6 @@ export const SET: TargetTranslator = {
     }
     const key = dims.flatMap((d, i) => selectorsOf(d, flags[i] as 'src' | 'dst', v6, bitmapPort)).join(' . ');
     const verb = del ? 'delete' : exist ? 'update' : 'add';
-    return [raw(`${verb} @${name} { ${key}${after} }`, optRange(op))];
+    return [raw(`${verb} @${nftSetName(name, optRange(op), ctx)} { ${key}${after} }`, optRange(op))];
   },
 };
