@@ -15,7 +15,9 @@ describe('translators', () => {
 
   it('splits --ctstate NEW,DNAT (an OR) into two disjoint rules, and ! --ctstate NEW,DNAT into one', () => {
     assert.deepEqual(body('-A X -m conntrack --ctstate NEW,DNAT -j ACCEPT'), ['ct state new counter accept', 'ct state ! new ct status dnat counter accept']);
-    assert.deepEqual(body('-A X -m conntrack ! --ctstate NEW,DNAT -j ACCEPT'), ['ct state ! new ct status ! dnat counter accept']);
+    // (packets without a conntrack entry pass on their state alone: a rule of their own, not in nat)
+    assert.deepEqual(body('-A X -m conntrack ! --ctstate NEW,DNAT -j ACCEPT'), ['ct state invalid,untracked counter accept', 'ct state ! new ct status ! dnat counter accept']);
+    assert.deepEqual(body('-t nat -A X -m conntrack ! --ctstate NEW,DNAT -j ACCEPT'), ['ct state ! new ct status ! dnat counter accept']);
     assert.deepEqual(body('-A X -m state --state ESTABLISHED,SNAT,DNAT -j ACCEPT'), ['ct state established counter accept', 'ct state ! established ct status snat,dnat counter accept']);
   });
 
@@ -29,6 +31,22 @@ describe('translators', () => {
     assert.equal(v6('143'), 'meta l4proto ipv6-icmp icmpv6 type mld2-listener-report counter return');
     assert.equal(v6('135'), 'meta l4proto ipv6-icmp icmpv6 type nd-neighbor-solicit counter return');
     assert.equal(v6('128/0'), 'meta l4proto ipv6-icmp icmpv6 type echo-request icmpv6 code 0 counter return');
+  });
+
+  it('packets without a conntrack entry pass a conntrack match on their state alone, as in the kernel', () => {
+    // the Kubernetes localnet rule: invalid packets to 127/8 must be dropped too
+    assert.deepEqual(body('-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP'), [
+      'ip saddr != 127.0.0.0/8 ip daddr 127.0.0.0/8 ct state invalid,untracked counter drop',
+      'ip saddr != 127.0.0.0/8 ip daddr 127.0.0.0/8 ct state ! related,established ct status ! dnat counter drop',
+    ]);
+    // other conditions apply to packets with an entry only
+    assert.deepEqual(body('-A X -m conntrack --ctdir ORIGINAL --ctstate INVALID,NEW --ctstatus ASSURED -j DROP'), ['ct state invalid counter drop', 'ct direction original ct state new ct status assured counter drop']);
+    assert.deepEqual(body('-A X -m conntrack --ctstate UNTRACKED,DNAT -j ACCEPT'), ['ct state untracked counter accept', 'ct status dnat counter accept']);
+    // nothing to split: the state alone, or no state a packet without an entry can have
+    assert.deepEqual(body('-A X -m conntrack ! --ctstate INVALID,UNTRACKED,NEW --ctstatus ASSURED -j DROP'), ['ct state ! invalid,new,untracked ct status assured counter drop']);
+    assert.deepEqual(body('-A X -m conntrack --ctstate INVALID -j DROP'), ['ct state invalid counter drop']);
+    // the drop-in command takes `!` as its own argument
+    assert.deepEqual(translateCommandLine(['-A', 'X', '!', '-s', '10.0.0.1', '-m', 'comment', '--comment', 'hi! there', '-j', 'DROP'], 'iptables').lines, ["nft 'add rule ip filter X ip saddr != 10.0.0.1 counter drop comment \"hi! there\"'"]);
   });
 
   it('a NAT port needs -p naming a protocol with ports, as iptables says (nft cannot load one without it)', () => {

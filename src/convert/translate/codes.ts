@@ -20,6 +20,7 @@ export const TRANSLATE_CODES = {
   'ipset-unsupported-type': 'The ipset type has no nft set equivalent (list:set, bitmap with options...).',
   'ipset-option-dropped': 'An ipset option (hashsize, maxelem, nomatch...) has no nft counterpart and was dropped.',
   'ct-state-status-split': '--ctstate mixes states and SNAT/DNAT: translated as ct state and ct status tests.',
+  'ct-no-entry-split': 'Packets without a conntrack entry pass a conntrack match on their state alone; they get a rule of their own.',
   'ctstate-nat-negation': '! --ctstate SNAT/DNAT (the reference drops the negation): translated as ct status != ...',
   'connmark-mask-approximated': 'CONNMARK with masks: nft cannot express the exact mask formula; bits outside the mask differ.',
   'comment-quote-replaced': 'nft strings have no escapes: a double quote in a comment was replaced by a single quote.',

@@ -60,7 +60,8 @@ class CommandServices implements TableServices {
 }
 
 function quoteArgv(argv: readonly string[]): string {
-  return argv.map((a) => (a === '' || /[\s"'\\$`!*?;&|<>(){}]/.test(a) ? `"${a.replace(/(["\\$`])/g, '\\$1')}"` : a)).join(' ');
+  // A lone `!` is the negation (iptables takes it as its own argument), not text to quote.
+  return argv.map((a) => (a !== '!' && (a === '' || /[\s"'\\$`!*?;&|<>(){}]/.test(a)) ? `"${a.replace(/(["\\$`])/g, '\\$1')}"` : a)).join(' ');
 }
 
 /** Translates one command. `args` is the argument string (or give `opts.argv`). */
