@@ -196,6 +196,11 @@ while True:
             for item in cmd['packets']:
                 try:
                     send(item)
+                except PermissionError as ex:
+                    # a probe of the firewall's own that its OUTPUT path drops: sendto says
+                    # EPERM, and the trace records the drop like any other verdict
+                    if item['via'] != '@fw':
+                        errors.append({'tag': item['spec'].get('tag'), 'error': str(ex)})
                 except Exception as ex:
                     errors.append({'tag': item['spec'].get('tag'), 'error': str(ex)})
                 drain(cmd.get('gap', 0.0005))

@@ -49,6 +49,13 @@ export function prepare(opts: PrepareOptions): Prepared {
       .map((d) => `${d.message} [${d.code}]`);
     diagnosed.set(id, { outcome: o.outcome, messages });
   }
+  // A rule that matches a random share of packets draws separately on each side: a probe through
+  // it may take different paths, and that is no translation bug.
+  for (const r of original.rules) {
+    if (!diagnosed.has(r.id) && /(?:^|\s)--mode\s+random(?:\s|$)/.test(r.loaded) && /(?:^|\s)-m\s+statistic(?:\s|$)/.test(r.loaded)) {
+      diagnosed.set(r.id, { outcome: 'random', messages: ['-m statistic --mode random matches a random share of packets: the original and the conversion draw separately'] });
+    }
+  }
   const input: Prepared['input'] = opts.against
     ? { original, nftText: opts.against.text, nftLabel: opts.against.file, diagnosed, ownConversion: { output: conversion.output, nft: conversion.nft } }
     : { original, nftText: conversion.output, nftLabel: 'the conversion', conversion, diagnosed };

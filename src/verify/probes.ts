@@ -143,9 +143,13 @@ function ifMatches(c: IfaceCond, name: string): boolean {
   return eq !== c.neg;
 }
 
-/** Interfaces of the topology: the ones the rules name, a concrete one per wildcard, and one no rule names. */
+/**
+ * Interfaces of the topology: the ones the rules name, a concrete one per wildcard, and one no
+ * rule names. Not `lo`: every namespace has its own, and packets on it are the host's own
+ * (probes that must come in on it cannot be placed, and say so).
+ */
 export function interfaceNames(orig: OriginalRuleset): string[] {
-  const concrete = orig.interfaces.filter((n) => !n.endsWith('+'));
+  const concrete = orig.interfaces.filter((n) => !n.endsWith('+') && n !== 'lo');
   const out = [...concrete];
   for (const w of orig.interfaces.filter((n) => n.endsWith('+'))) {
     const prefix = w.slice(0, -1);
