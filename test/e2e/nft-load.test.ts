@@ -157,6 +157,26 @@ describe('converted rulesets load in a real kernel (nft -f in a network namespac
     }
   });
 
+  it('-m tos reads the TOS byte (IPv4) and the traffic class (IPv6) where the kernel does (packets sent over lo)', function () {
+    requirePrereqs(this, prereqs.command('python3'));
+    const rules = (dialect: 'iptables' | 'ip6tables') =>
+      convertFiles([{ file: parseIptablesSave(['*filter', ':OUTPUT ACCEPT [0:0]', '-A OUTPUT -p udp -m tos --tos Minimize-Delay -j ACCEPT', '-A OUTPUT -p udp -m tos --tos 0xb8 -j ACCEPT', '-A OUTPUT -p udp -m tos ! --tos 0x00/0xfc -j ACCEPT', 'COMMIT', ''].join('\n'), { dialect }), name: dialect }], { style: 'ruleset' });
+    const v4 = rules('iptables');
+    const v6 = rules('ip6tables');
+    assert.deepEqual([...v4.rules, ...v6.rules].map((o) => o.outcome), Array(6).fill('translated'));
+    const file = join(tmp, 'tos.nft');
+    writeFileSync(file, v4.output + v6.output);
+    // TOS 0x10 (Minimize-Delay, also not 0x00 in its upper 6 bits) and 0xb8 (EF), each once per family
+    const send = (v6: boolean, tos: number) =>
+      `python3 -c 'import socket; s=socket.socket(socket.AF_INET${v6 ? '6' : ''}, socket.SOCK_DGRAM); s.setsockopt(socket.${v6 ? 'IPPROTO_IPV6, socket.IPV6_TCLASS' : 'IPPROTO_IP, socket.IP_TOS'}, ${tos}); s.sendto(b"x", ("${v6 ? '::1' : '127.0.0.1'}", 9))'`;
+    const script = ['ip link set lo up', 'nft -f "$1"', send(false, 0x10), send(false, 0xb8), send(true, 0x10), send(true, 0xb8), 'nft list ruleset'].join(' && ');
+    const run = spawnSync('unshare', ['-n', 'sh', '-c', script, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const counts = [...run.stdout.matchAll(/counter packets (\d+)/g)].map((m) => Number(m[1]));
+    // per family: Minimize-Delay matches the 0x10 packet, 0xb8 the EF one, and the 0x10 packet already went
+    assert.deepEqual(counts, [1, 1, 0, 1, 1, 0], run.stdout);
+  });
+
   it('SET targets record and forget addresses in the kernel as ipset did (packets sent over lo)', function () {
     requirePrereqs(this, prereqs.command('python3'));
     const dump = [

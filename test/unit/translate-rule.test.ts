@@ -49,6 +49,15 @@ describe('translators', () => {
     assert.deepEqual(translateCommandLine(['-A', 'X', '!', '-s', '10.0.0.1', '-m', 'comment', '--comment', 'hi! there', '-j', 'DROP'], 'iptables').lines, ["nft 'add rule ip filter X ip saddr != 10.0.0.1 counter drop comment \"hi! there\"'"]);
   });
 
+  it('-m tos: the TOS byte raw (nft names only its DSCP and ECN parts); an IPv6 mask as the values it allows', () => {
+    assert.deepEqual(body('-A X -m tos --tos 0x10/0x3f -j ACCEPT'), ['@nh,8,8 & 0x3f == 0x10 counter accept']);
+    assert.deepEqual(body('-A X -m tos --tos Minimize-Delay -j ACCEPT'), ['@nh,8,8 & 0x3f == 0x10 counter accept']);
+    assert.deepEqual(body('-A X -m tos ! --tos 184 -j ACCEPT'), ['@nh,8,8 != 0xb8 counter accept']);
+    assert.deepEqual(body('-A X -m tos --tos 0xb8 -j ACCEPT', 'ip6tables'), ['@nh,4,8 == 0xb8 counter accept']);
+    assert.deepEqual(body('-A X -m tos ! --tos Minimize-Delay -j ACCEPT', 'ip6tables'), ['@nh,4,8 != { 0x10, 0x50, 0x90, 0xd0 } counter accept']);
+    assert.equal(tx('-A X -m tos --tos Maximize-Fun -j ACCEPT').outcome, 'unsupported');
+  });
+
   it('a NAT port needs -p naming a protocol with ports, as iptables says (nft cannot load one without it)', () => {
     assert.deepEqual(body('-t nat -A P -p tcp -j DNAT --to-destination 10.0.0.5:8080'), ['ip protocol tcp counter dnat to 10.0.0.5:8080']);
     assert.deepEqual(body('-t nat -A P -p udp -m udp -j DNAT --to-destination 10.0.0.5:53'), ['meta l4proto udp counter dnat to 10.0.0.5:53']);

@@ -33,7 +33,7 @@ const MATCHES: MatchTranslator[] = [
   tcp, udp, udplite, sctp, dccp, multiport, icmp, icmp6, conntrack, state, mark, connmark, comment, mac, limit,
   hashlimit, connlimit, set, physdev, time, recent,
   simple.addrtype, simple.cgroup, simple.cluster, simple.connbytes, simple.connlabel, simple.cpu, simple.devgroup,
-  simple.dscp, simple.ecn, simple.esp, simple.ah, simple.ipcomp, simple.frag, simple.hbh, simple.dst, simple.rt,
+  simple.dscp, simple.tos, simple.ecn, simple.esp, simple.ah, simple.ipcomp, simple.frag, simple.hbh, simple.dst, simple.rt,
   simple.mh, simple.ttl, simple.hl, simple.helper, simple.iprange, simple.length, simple.owner, simple.pkttype,
   simple.policy, simple.quota, simple.rpfilter, simple.socket, simple.statistic, simple.tcpmss, simple.realm,
   // ebtables (bridge family) translators come after the generic ones of the same name

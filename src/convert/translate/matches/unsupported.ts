@@ -17,7 +17,6 @@ export const KNOWN_UNSUPPORTED_MATCHES: Record<string, UnsupportedInfo> = {
   ipvs: { code: 'unsupported-match', message: '-m ipvs has no nft equivalent (nft cannot see IPVS properties); keep this rule in iptables-nft or match the VIP addresses instead' },
   nfacct: { code: 'unsupported-match', message: '-m nfacct has no nft equivalent; use named counter objects (`counter name`)' },
   rateest: { code: 'unsupported-match', message: '-m rateest has no nft equivalent; use limit/meter statements' },
-  tos: { code: 'unsupported-match', message: '-m tos has no translation; test `ip dscp` (upper 6 bits) and `ip ecn` instead' },
   eui64: { code: 'unsupported-match', message: '-m eui64 has no nft equivalent' },
   ipv6header: { code: 'unsupported-match', message: '-m ipv6header: use `exthdr TYPE exists` tests, one per header' },
   srh: { code: 'unsupported-match', message: '-m srh: nft has `srh` selectors (srh flags, srh tag, srh sid[N]); rewrite this rule with them' },
