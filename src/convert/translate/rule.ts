@@ -3,6 +3,7 @@
  * target, the comment. The rule's outcome is the worst of what its translators reported.
  */
 import { ruleRefusals } from '../iptables/analysis';
+import { isBuiltinChain } from '../iptables/dialects';
 import type { IptablesCode } from '../iptables/codes';
 import type { Diagnostic, Range } from '../ast/common';
 import type { MatchNode, OptionNode, TargetNode } from '../ast/iptables';
@@ -297,9 +298,17 @@ function nftRefuses(d: Diagnostic, rule: RuleContext['rule']): boolean {
   return d.code === 'needs-protocol' || d.code === 'jump-to-builtin-chain';
 }
 
+/** Targets nftRefuses can refuse (the others only go to the check below when they name a built-in chain). */
+const REFUSABLE_TARGETS = new Set([...NAT_TARGETS, 'REJECT', 'TPROXY']);
+
 export function translateRuleIn(ctx: RuleContext): RuleTranslation {
-  // What iptables and nft both refuse is kept as a comment, with the dump checks' error.
-  const refused = ruleRefusals(ctx.rule, ctx.dialect, ctx.table, ctx.chain).filter((d) => nftRefuses(d, ctx.rule));
+  // What iptables and nft both refuse is kept as a comment, with the dump checks' error. (Only
+  // a rule whose target nft could refuse is checked: most rules jump, return, accept or drop.)
+  const target = ctx.rule.target?.name.text;
+  const refused =
+    target !== undefined && (REFUSABLE_TARGETS.has(target) || isBuiltinChain(ctx.dialect, ctx.table, target))
+      ? ruleRefusals(ctx.rule, ctx.dialect, ctx.table, ctx.chain).filter((d) => nftRefuses(d, ctx.rule))
+      : [];
   if (refused.length) {
     for (const d of refused) ctx.invalidInput(d.range, d.code as IptablesCode, d.message);
     return { rules: [] };
