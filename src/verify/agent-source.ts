@@ -9,6 +9,7 @@ logging.getLogger('scapy.runtime').setLevel(logging.ERROR)
 from scapy.layers.l2 import Ether
 from scapy.layers.inet import IP, TCP, UDP, ICMP, IPerror, TCPerror, UDPerror
 from scapy.layers.inet6 import IPv6, ICMPv6EchoRequest, ICMPv6EchoReply, ICMPv6Unknown, IPerror6
+from scapy.layers.sctp import SCTP, SCTPChunkData
 from scapy.packet import Raw
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -62,6 +63,9 @@ def build_l4(sp, l3):
         return TCP(sport=sp.get('sport', 40000), dport=sp.get('dport', 80), flags=flags, seq=sp.get('seq', (tag << 8) & 0xffffffff), ack=sp.get('ack', ((tag << 8) & 0xffffffff) if 'A' in flags else 0), window=65535) / Raw(data)
     if proto == 17:
         return UDP(sport=sp.get('sport', 40000), dport=sp.get('dport', 53)) / Raw(data)
+    if proto == 132:
+        # a real SCTP header and a DATA chunk: the kernel's sctp match and conntrack read both
+        return SCTP(sport=sp.get('sport', 40000), dport=sp.get('dport', 80), tag=tag & 0xffffffff) / SCTPChunkData(tsn=tag & 0xffffffff, data=data)
     if proto == 1 and l3 == 4:
         t = sp.get('icmpType', 8)
         return ICMP(type=t, code=sp.get('icmpCode', 0), id=sp.get('icmpId', tag & 0xffff), seq=sp.get('icmpSeq', 1)) / Raw(data)

@@ -58,6 +58,14 @@ describe('translators', () => {
     assert.equal(tx('-A X -m tos --tos Maximize-Fun -j ACCEPT').outcome, 'unsupported');
   });
 
+  it('the protocol is tested before a stateful match that comes before the protocol\'s own match (iptables tests -p first)', () => {
+    // numgen, limit... count every packet that reaches them: only TCP ones, as the kernel's
+    assert.deepEqual(body('-t mangle -A P -m statistic --mode nth --every 3 --packet 1 -p tcp --dport 5003 -j MARK --set-mark 0x33'), ['ip protocol tcp numgen inc mod 3 1 tcp dport 5003 counter meta mark set 0x33']);
+    assert.deepEqual(body('-A P -m limit --limit 5/s -p udp -m udp --dport 53 -j ACCEPT'), ['ip protocol udp limit rate 5/second burst 5 packets udp dport 53 counter accept']);
+    // the protocol's match first: it implies the protocol, as the reference prints it
+    assert.deepEqual(body('-A P -p tcp --dport 22 -m limit --limit 5/s -j ACCEPT'), ['tcp dport 22 limit rate 5/second burst 5 packets counter accept']);
+  });
+
   it('a NAT port needs -p naming a protocol with ports, as iptables says (nft cannot load one without it)', () => {
     assert.deepEqual(body('-t nat -A P -p tcp -j DNAT --to-destination 10.0.0.5:8080'), ['ip protocol tcp counter dnat to 10.0.0.5:8080']);
     assert.deepEqual(body('-t nat -A P -p udp -m udp -j DNAT --to-destination 10.0.0.5:53'), ['meta l4proto udp counter dnat to 10.0.0.5:53']);

@@ -98,11 +98,26 @@ export function readProtocol(o: OptionNode | undefined, ctx: RuleContext): void 
   ctx.protocol = num === undefined ? { written, negated: o.negated, range: optRange(o) } : { written, number: num, negated: o.negated, range: optRange(o) };
 }
 
-/** `ip protocol tcp` unless a match named after the protocol follows (it implies the protocol). */
+/**
+ * Matches whose expression changes state for every packet it sees (counters, token buckets,
+ * set updates): in nft they count every packet that reaches them, so the protocol test must
+ * come before them, as iptables tests -p before any match.
+ */
+const STATEFUL_MATCHES = new Set(['statistic', 'limit', 'hashlimit', 'connlimit', 'recent', 'quota', 'nfacct']);
+
+/**
+ * `ip protocol tcp` unless a match named after the protocol follows (it implies the protocol),
+ * and no stateful match comes before that one (it would count packets of every protocol).
+ */
 export function protocolStmt(ctx: RuleContext): Stmt | undefined {
   const p = ctx.protocol;
   if (!p || p.number === 0) return undefined;
-  if (p.number !== undefined && protocolMatchNames(p.number).some((n) => ctx.hasMatch(n))) return undefined;
+  if (p.number !== undefined) {
+    const names = protocolMatchNames(p.number);
+    const matches = ctx.rule.matches;
+    const implied = matches.findIndex((m) => names.includes(m.name.text));
+    if (implied >= 0 && !matches.slice(0, implied).some((m) => STATEFUL_MATCHES.has(m.name.text))) return undefined;
+  }
   const name = p.number !== undefined ? protocolName(p.number) ?? String(p.number) : p.written;
   const selector = ctx.l3 === 'ip' ? 'ip protocol' : 'meta l4proto';
   return eq(selector, name, p.negated, p.range);
