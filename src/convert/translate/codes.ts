@@ -21,6 +21,8 @@ export const TRANSLATE_CODES = {
   'ipset-option-dropped': 'An ipset option (hashsize, maxelem, nomatch...) has no nft counterpart and was dropped.',
   'ct-state-status-split': '--ctstate mixes states and SNAT/DNAT: translated as ct state and ct status tests.',
   'ct-no-entry-split': 'Packets without a conntrack entry pass a conntrack match on their state alone; they get a rule of their own.',
+  'tproxy-no-socket': 'TPROXY drops a packet that no socket takes, nft tproxy does not: a second rule drops it.',
+  'synproxy-flags': 'SYNPROXY proxies only a bare SYN or ACK; nft synproxy more: the rule tests tcp flags first.',
   'ctstate-nat-negation': '! --ctstate SNAT/DNAT (the reference drops the negation): translated as ct status != ...',
   'connmark-mask-approximated': 'CONNMARK with masks: nft cannot express the exact mask formula; bits outside the mask differ.',
   'comment-quote-replaced': 'nft strings have no escapes: a double quote in a comment was replaced by a single quote.',

@@ -141,7 +141,11 @@ export const SYNPROXY: TargetTranslator = {
     if (ws) parts.push(`wscale ${parseUint(arg(ws)) ?? 0}`);
     if (mss) parts.push(`mss ${parseUint(arg(mss)) ?? 0}`);
     if (ecn) parts.push('ecn');
-    return [raw(parts.join(' '), t.range)];
+    // The kernel's SYNPROXY target proxies a bare SYN and a bare ACK and lets every other
+    // packet go on; nft's synproxy takes any packet with SYN (SYN+ACK, SYN+FIN...) and any
+    // with ACK (FIN+ACK, RST+ACK...). The flags test keeps it to the target's two kinds.
+    ctx.note(t.name.range, 'synproxy-flags', 'SYNPROXY only proxies a bare SYN or a bare ACK and lets other packets (SYN+FIN, FIN+ACK...) go on, where nft synproxy would take them: the rule tests tcp flags first');
+    return [raw('tcp flags & (fin | syn | rst | ack) == { syn, ack }', t.range), raw(parts.join(' '), t.range)];
   },
 };
 
@@ -206,7 +210,10 @@ export const TPROXY: TargetTranslator = {
       else if (vm.mask || vm.value) stmts.push(raw(`meta mark set meta mark & ${hexOf(~vm.mask)} xor ${hexOf(vm.value)}`, optRange(mark)));
     }
     stmts.push(raw('accept', t.range));
-    return stmts;
+    // The kernel's TPROXY drops a packet no socket takes; nft's tproxy lets it go on to the next
+    // rule. A second rule, under the same conditions, drops what the first one did not divert.
+    ctx.note(t.name.range, 'tproxy-no-socket', 'TPROXY drops a packet when no socket takes it; nft tproxy lets it go on: a second rule with the same conditions drops it');
+    return [ctx.alternatives(t.range, [stmts, [raw('drop', t.range)]])];
   },
 };
 
