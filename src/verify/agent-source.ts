@@ -10,6 +10,7 @@ from scapy.layers.l2 import Ether
 from scapy.layers.inet import IP, TCP, UDP, ICMP, IPerror, TCPerror, UDPerror
 from scapy.layers.inet6 import IPv6, ICMPv6EchoRequest, ICMPv6EchoReply, ICMPv6Unknown, IPerror6
 from scapy.layers.sctp import SCTP, SCTPChunkData
+from scapy.layers.ipsec import AH, ESP
 from scapy.packet import Raw
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -63,6 +64,11 @@ def build_l4(sp, l3):
         return TCP(sport=sp.get('sport', 40000), dport=sp.get('dport', 80), flags=flags, seq=sp.get('seq', (tag << 8) & 0xffffffff), ack=sp.get('ack', ((tag << 8) & 0xffffffff) if 'A' in flags else 0), window=65535) / Raw(data)
     if proto == 17:
         return UDP(sport=sp.get('sport', 40000), dport=sp.get('dport', 53)) / Raw(data)
+    if proto == 51:
+        # AH with its SPI, then the payload ("no next header")
+        return AH(nh=59, spi=sp.get('spi', tag & 0xffffffff), seq=1) / Raw(data)
+    if proto == 50:
+        return ESP(spi=sp.get('spi', tag & 0xffffffff), seq=1, data=data)
     if proto == 132:
         # a real SCTP header and a DATA chunk: the kernel's sctp match and conntrack read both
         return SCTP(sport=sp.get('sport', 40000), dport=sp.get('dport', 80), tag=tag & 0xffffffff) / SCTPChunkData(tsn=tag & 0xffffffff, data=data)

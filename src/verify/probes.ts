@@ -123,6 +123,8 @@ function outside(p: Prefix, family: Family): string | undefined {
 // ---------------------------------------------------------------- ports, interfaces
 
 function portInside(c: PortCond, rng: Rng, which: 'lo' | 'hi' | 'mid'): number {
+  // (no port the condition could read: any port, the condition then goes unprobed)
+  if (c.ranges.length === 0) return rng.int(1, 65535);
   const [lo, hi] = rng.pick(c.ranges);
   return which === 'lo' ? lo : which === 'hi' ? hi : lo + Math.floor((hi - lo) / 2);
 }

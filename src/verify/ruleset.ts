@@ -5,6 +5,7 @@
 import type { Command, Dialect, IptablesFile, OptionNode, Rule } from '../convert/ast/iptables';
 import { parseIptablesSave } from '../convert/iptables';
 import type { IpsetInfo } from '../convert/translate/sets';
+import { parsePortRange } from '../convert/translate/values';
 
 export type Family = 4 | 6;
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
@@ -183,13 +184,12 @@ function parseIface(text: string, neg: boolean): IfaceCond {
   return text.endsWith('+') ? { name: text.slice(0, -1), wildcard: true, neg } : { name: text, wildcard: false, neg };
 }
 
+/** `22`, `1024:`, `http,8000:8080`: service names read as the converter reads them (ports it cannot read are left out). */
 function parsePorts(args: string, neg: boolean): PortCond {
   const ranges: [number, number][] = [];
   for (const part of args.split(',')) {
-    const [a, b] = part.split(':');
-    const lo = a === '' || a === undefined ? 0 : Number(a);
-    const hi = b === undefined ? lo : b === '' ? 65535 : Number(b);
-    if (Number.isFinite(lo) && Number.isFinite(hi)) ranges.push([Math.min(lo, hi), Math.max(lo, hi)]);
+    const r = parsePortRange(part);
+    if (r) ranges.push(r);
   }
   return { ranges, neg };
 }

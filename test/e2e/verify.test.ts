@@ -182,6 +182,18 @@ describe('nflens verify (e2e)', function () {
     assert.ok([...p.input.diagnosed.values()].some((d) => d.outcome === 'random'), 'the random rule is known to differ');
   });
 
+  it('TPROXY drops what no socket takes, SYNPROXY lets odd TCP flags go on, as the kernel targets do (the reference translations differ)', async function () {
+    const dumps = [
+      '*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n-A PREROUTING -p tcp -j TPROXY --on-port 12345 --on-ip 10.0.0.1 --tproxy-mark 0x23/0xff\nCOMMIT\n',
+      '*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 80 -m state --state INVALID,UNTRACKED -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460\nCOMMIT\n',
+    ];
+    for (const text of dumps) {
+      const r = await runVerify(prepare({ dumps: [{ file: 'proxy.iptables-save', text, dialect: 'iptables' }] }), 1, 40);
+      assert.equal(r.unexplained.length, 0, describeUnexplained(r));
+      assert.ok(r.exercised.size > 0, 'probes went through the rule');
+    }
+  });
+
   describe('the CLI', function () {
     let dir: string;
     before(() => {
