@@ -3,6 +3,7 @@ import type { Position, Range } from '../convert/ast/common';
 import type { Command, Dialect, IptablesFile, MatchNode, OptionNode, TargetNode, Word } from '../convert/ast/iptables';
 import { commandSpec, coreOption, parseIptablesSave, findMatch, findModuleOption, findTarget, implicitProtocolModule, isBuiltinChain, modulesWithOption, type ModuleSpec } from '../convert/iptables/index';
 import { CORE_OPTION_NFT, CTSTATE_DOCS, HOOK_DOCS, OPTION_NFT, TABLE_DOCS, VERDICT_DOCS } from './iptables-docs';
+import { nftIdentifierFor } from '../convert/nft/identifiers';
 import type { NameOccurrence } from './model';
 import { declarationsOf, referencesOf } from './navigation';
 import { rangeContains } from './text';
@@ -31,7 +32,9 @@ function chainHover(dialect: Dialect, table: string, name: Word, names: readonly
     lines.push(`nft: ${code(`chain ${hook} { type ${type} hook ${hook} priority ${table === 'nat' ? (hook === 'postrouting' || hook === 'input' ? 'srcnat' : 'dstnat') : table === 'filter' ? 'filter' : table}; policy ${(policy ?? 'accept').toLowerCase()}; }`)}`);
   } else {
     lines.push(`**${name.text}** — user chain of ${code(table)}.`);
-    lines.push(`Reached only by ${code('-j')}/${code('-g')} from other rules. nft: ${code(`chain ${name.text} { }`)} and ${code(`jump ${name.text}`)}.`);
+    const nftName = nftIdentifierFor(name.text);
+    const renamed = nftName === name.text ? '' : ` (nft cannot read ${code(name.text)} as a chain name: the converter names it ${code(nftName)})`;
+    lines.push(`Reached only by ${code('-j')}/${code('-g')} from other rules. nft: ${code(`chain ${nftName} { }`)} and ${code(`jump ${nftName}`)}${renamed}.`);
   }
   lines.push(`${rules} rule${rules === 1 ? '' : 's'} · ${refs} jump${refs === 1 ? '' : 's'}/goto${refs === 1 ? '' : 's'} to it`);
   return { markdown: lines.join('\n\n'), range: name.range };

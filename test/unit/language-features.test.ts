@@ -93,6 +93,10 @@ describe('language: iptables navigation, hover, completion', () => {
     assert.match(hover('-j tenant-in', 5), /user chain[\s\S]*2 rules · 1 jump/);
     assert.match(hover(':INPUT', 2), /built-in chain[\s\S]*policy accept/);
     assert.match(hover('-A INPUT', 1), /Append a rule/);
+    // a user chain nft cannot read by its name: the hover gives the name the converter uses
+    const kw = '*filter\n:INPUT ACCEPT [0:0]\n:dynamic - [0:0]\n-A INPUT -j dynamic\nCOMMIT\n';
+    const ka = analyzeDocument('iptables-save', kw);
+    assert.match(iptablesHover(ka.iptables!, ka.names, at(kw, '-j dynamic', 4))?.markdown ?? '', /nft: `chain dynamic_ \{ \}` and `jump dynamic_` \(nft cannot read `dynamic` as a chain name/);
   });
 
   it('shows the nft form of the option as written in this rule', () => {
