@@ -157,6 +157,39 @@ describe('converted rulesets load in a real kernel (nft -f in a network namespac
     }
   });
 
+  it('-m recent --hitcount: the SSH brute-force guard refuses the same connections as with iptables (connections over lo)', function () {
+    requirePrereqs(this, prereqs.command('python3'), prereqs.command('iptables-restore'));
+    const dump = [
+      '*filter', ':INPUT ACCEPT [0:0]',
+      '-A INPUT -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -m recent --set --name SSH --rsource',
+      '-A INPUT -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -m recent --update --seconds 60 --hitcount 4 --name SSH --rsource -j DROP',
+      'COMMIT', '',
+    ].join('\n');
+    const r = convertFiles([{ file: parseIptablesSave(dump), name: 'bf' }], { style: 'ruleset' });
+    assert.deepEqual(r.rules.map((o) => o.outcome), ['translated', 'approximated']);
+    const nftFile = join(tmp, 'bf.nft');
+    const iptFile = join(tmp, 'bf.iptables-save');
+    writeFileSync(nftFile, r.output);
+    writeFileSync(iptFile, dump);
+    // six connections to a closed port: refused (RST) while allowed, dropped (no answer) after
+    const connect = `python3 -c 'import socket
+out = []
+for i in range(6):
+    s = socket.socket(); s.settimeout(0.3)
+    try: s.connect(("127.0.0.1", 22)); out.append("open")
+    except ConnectionRefusedError: out.append("refused")
+    except socket.timeout: out.append("dropped")
+    s.close()
+print(" ".join(out))'`;
+    const attempt = (load: string, file: string) => spawnSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && ${load} "$1" && ${connect}`, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+    const viaNft = attempt('nft -f', nftFile);
+    const viaIptables = attempt('iptables-restore', iptFile);
+    assert.equal(viaNft.status, 0, viaNft.stderr);
+    assert.equal(viaIptables.status, 0, viaIptables.stderr);
+    assert.equal(viaNft.stdout.trim(), 'refused refused refused dropped dropped dropped');
+    assert.equal(viaNft.stdout, viaIptables.stdout);
+  });
+
   it('-m tos reads the TOS byte (IPv4) and the traffic class (IPv6) where the kernel does (packets sent over lo)', function () {
     requirePrereqs(this, prereqs.command('python3'));
     const rules = (dialect: 'iptables' | 'ip6tables') =>

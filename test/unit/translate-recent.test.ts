@@ -57,11 +57,17 @@ describe('-m recent → dynamic sets', () => {
     assert.deepEqual(decls(streamed), expected);
   });
 
-  it('refuses what sets cannot do: --hitcount, --rttl, inverted side effects, a list in two tables', () => {
+  it('--hitcount with --seconds becomes a per-address rate limit; refuses what sets cannot do: --hitcount alone, --rttl, inverted side effects, a list in two tables', () => {
     const one = (args: string) => translateCommandLine(args, 'iptables', {});
     const hit = one('-A INPUT -m recent --update --seconds 60 --hitcount 4 --name SSH -j DROP');
-    assert.equal(hit.outcome, 'unsupported');
-    assert.match(hit.diagnostics[0]!.message, /--hitcount 4: .*limit rate over 3\/minute/);
+    assert.equal(hit.outcome, 'approximated');
+    assert.deepEqual(hit.lines, [
+      "nft 'add set ip filter recent_SSH_4in60s { type ipv4_addr; flags dynamic,timeout; timeout 60s; }'",
+      "nft 'add rule ip filter INPUT update @recent_SSH_4in60s { ip saddr limit rate over 3/minute burst 3 packets } counter drop'",
+    ]);
+    assert.match(hit.diagnostics[0]!.message, /one packet per 20 s gets through/);
+    assert.match(one('-A INPUT -m recent --rcheck --seconds 30 --hitcount 5 --name SSH -j DROP').lines.at(-1)!, /limit rate over 8\/minute burst 4 packets/);
+    assert.equal(one('-A INPUT -m recent --update --hitcount 4 --name SSH -j DROP').outcome, 'unsupported');
     assert.equal(one('-A INPUT -m recent --rcheck --seconds 60 --hitcount 1 --name SSH -j DROP').outcome, 'translated');
     assert.equal(one('-A INPUT -m recent --rcheck --rttl --name SSH -j DROP').outcome, 'unsupported');
     assert.equal(one('-A INPUT -m recent ! --update --seconds 9 --name SSH -j DROP').outcome, 'unsupported');

@@ -32,6 +32,7 @@ export const TRANSLATE_CODES = {
   'match-option-dropped': 'A match option has no nft counterpart and was dropped.',
   'recent-unsupported': 'A -m recent feature that nft sets cannot express (--hitcount above 1, --rttl, an inverted --set/--update/--remove, a list shared by several tables).',
   'recent-as-sets': 'A -m recent list became dynamic nft sets, one per age its tests ask for.',
+  'recent-hitcount-rate': 'A -m recent --hitcount test became a per-address rate limit.',
   'chain-renamed': 'An iptables chain name that nft cannot read as a chain name (an nft keyword, or characters outside its names) was replaced.',
   'set-renamed': 'An ipset name that nft cannot read as a set name (an nft keyword, or characters outside its names) was replaced.',
   'string-unsupported': '-m string searches the payload; nft has no payload string search.',

@@ -28,18 +28,22 @@ export interface RecentUse {
   readonly list: string;
   readonly op: 'set' | 'rcheck' | 'update' | 'remove' | undefined;
   readonly seconds?: number;
+  /** --hitcount: above 1 the test is a rate limit of its own, not one of the list's sets. */
+  readonly hitcount?: number;
 }
 
 export function recentUseOf(m: MatchNode): RecentUse {
   let list = 'DEFAULT';
   let op: RecentUse['op'];
   let seconds: number | undefined;
+  let hitcount: number | undefined;
   for (const o of m.options) {
+    if (o.name === 'hitcount' && o.args[0] && /^\d+$/.test(o.args[0].text)) hitcount = Number(o.args[0].text);
     if (o.name === 'name' && o.args[0]) list = o.args[0].text;
     else if (o.name === 'set' || o.name === 'rcheck' || o.name === 'update' || o.name === 'remove') op = o.name;
     else if (o.name === 'seconds' && o.args[0] && /^\d+$/.test(o.args[0].text)) seconds = Number(o.args[0].text);
   }
-  return { list, op, seconds };
+  return { list, op, seconds, ...(hitcount !== undefined ? { hitcount } : {}) };
 }
 
 export class InputFacts {
@@ -70,6 +74,7 @@ export class InputFacts {
       this.recent.set(key, l);
     }
     l.tables.add(table);
+    if (use.hitcount !== undefined && use.hitcount > 1 && use.seconds && (use.op === 'rcheck' || use.op === 'update')) return;
     if (use.op === 'remove' || ((use.op === 'rcheck' || use.op === 'update') && !use.seconds)) l.anyAge = true;
     else if ((use.op === 'rcheck' || use.op === 'update') && use.seconds) l.seconds.add(use.seconds);
   }

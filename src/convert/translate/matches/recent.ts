@@ -11,10 +11,13 @@
  *   --remove           ip saddr @recent_NAME, then delete @each
  * "Seen within S" is "stamped within S", and the newest stamp is the last --set or --update:
  * exactly an element refreshed then with a timeout of S. What sets cannot count, --hitcount
- * (at least N stamps within S), is refused with the nft idiom for it; so are --rttl and
- * inverted --set/--update/--remove, whose side effects depend on the inversion.
+ * (at least N stamps within S), becomes a per-address rate limit (approximated, see hitRate);
+ * --rttl and inverted --set/--update/--remove, whose side effects depend on the inversion, are
+ * refused.
  */
-import { arg, ModuleOptions, optRange, type MatchTranslator } from '../context';
+import type { OptionNode } from '../../ast/iptables';
+import type { Stmt } from '../../ast/nft';
+import { arg, ModuleOptions, optRange, type MatchTranslator, type RuleContext } from '../context';
 import { raw } from '../nft-build';
 import { parseIPv4, parseUint } from '../values';
 
@@ -24,6 +27,37 @@ const MAX_SECONDS = 0xffffffff / 1000;
 function setName(list: string, seconds?: number): string {
   const base = `recent_${list.replace(/[^A-Za-z0-9_]/g, '_')}`;
   return seconds === undefined ? base : `${base}_${seconds}s`;
+}
+
+/** `N/unit` for N hits in S seconds, exact when S is a unit, else rounded per minute. */
+function rateOf(n: number, secs: number): { text: string; exact: boolean } {
+  for (const [unit, len] of [['second', 1], ['minute', 60], ['hour', 3600], ['day', 86400], ['week', 604800]] as const) {
+    if (secs === len) return { text: `${n}/${unit}`, exact: true };
+  }
+  return { text: `${Math.max(1, Math.round((n * 60) / secs))}/minute`, exact: false };
+}
+
+/**
+ * --hitcount H --seconds S (at least H sightings within S seconds): sets cannot count
+ * sightings, so the address gets a token bucket of its own instead, H-1 packets per S seconds
+ * and a burst of H-1, in a set whose elements go after S seconds without a packet: the H-th
+ * packet in a burst is over the rate, as the H-th sighting is. Approximated: the bucket
+ * refills steadily, so under a steady stream one packet in every S/(H-1) seconds passes where
+ * xt_recent, which stamps every attempt, keeps refusing; and the bucket counts the packets
+ * that reach this rule, where xt_recent counts the list's --set and --update stamps (the same
+ * packets in the usual pair of rules).
+ */
+function hitRate(ctx: RuleContext, op: OptionNode, hitcount: OptionNode, key: string, list: string, hits: number, secs: number, v6: boolean): Stmt {
+  const rate = rateOf(hits - 1, secs);
+  const name = `${setName(list)}_${hits}in${secs}s`;
+  ctx.services.declare({ kind: 'set', name, type: [v6 ? 'ipv6_addr' : 'ipv4_addr'], flags: ['dynamic', 'timeout'], timeout: `${secs}s`, origin: op.range });
+  ctx.approximate(
+    optRange(hitcount),
+    'recent-hitcount-rate',
+    `--hitcount ${hits} --seconds ${secs}: nft sets cannot count sightings; each address gets a rate limit instead (over ${rate.text}${rate.exact ? '' : ` rounded from ${hits - 1} in ${secs} s`}, burst ${hits - 1}) in set ${name}: the ${hits}th packet of a burst is refused as before, but under a steady stream one packet per ${Math.round(secs / (hits - 1))} s gets through, where xt_recent kept refusing`,
+    { match: 'recent', list },
+  );
+  return raw(`update @${name} { ${key} limit rate over ${rate.text} burst ${hits - 1} packets }`, optRange(op));
 }
 
 export const recent: MatchTranslator = {
@@ -63,14 +97,14 @@ export const recent: MatchTranslator = {
       if (secs === 0) secs = undefined;
       if (kind === 'set' || kind === 'remove') ctx.note(optRange(seconds), 'match-option-dropped', `--seconds has no effect with ${op.flag.text}`);
     }
+    let hits = 0;
     if (hitcount) {
-      const hits = parseUint(arg(hitcount));
-      if (hits === undefined) return refuse(hitcount, `--hitcount needs a number, not '${arg(hitcount)}'`);
-      if (hits > 1) {
-        return refuse(
-          hitcount,
-          `--hitcount ${hits}: nft sets cannot count how often an address was seen within a time. The nft idiom rate-limits per address instead (a token bucket, not a sliding window): \`add @meter { ip saddr limit rate over ${hits - 1}/minute }\` in a set declared \`flags dynamic\``,
-        );
+      const h = parseUint(arg(hitcount));
+      if (h === undefined) return refuse(hitcount, `--hitcount needs a number, not '${arg(hitcount)}'`);
+      hits = h;
+      if (hits > 1 && (kind === 'set' || kind === 'remove')) ctx.note(optRange(hitcount), 'match-option-dropped', `--hitcount has no effect with ${op.flag.text}`);
+      if (hits > 1 && (kind === 'rcheck' || kind === 'update') && (secs === undefined || op.negated)) {
+        return refuse(hitcount, `--hitcount ${hits}${op.negated ? ' inverted' : ' without --seconds'}: nft sets cannot count how often an address was seen; with --seconds it becomes a per-address rate limit`);
       }
     }
     if (reap && kind !== 'rcheck' && kind !== 'update') ctx.note(optRange(reap), 'match-option-dropped', '--reap only applies to --rcheck and --update');
@@ -83,6 +117,7 @@ export const recent: MatchTranslator = {
       if (!v6 && parseIPv4(arg(mask)) === undefined) return refuse(mask, `--mask needs an IPv4 netmask, not '${arg(mask)}'`);
       if (!all) key = `${key} and ${arg(mask)}`;
     }
+    if (hits > 1 && (kind === 'rcheck' || kind === 'update') && secs !== undefined) return [hitRate(ctx, op, hitcount!, key, list, hits, secs, v6)];
     // The list's sets: one per age its tests ask for, and one of any age when a test needs it
     // (or when nothing tests the list: then it still records, as xt_recent would).
     const ages = [...facts.seconds].sort((a, b) => a - b);
