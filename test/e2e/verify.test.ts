@@ -194,6 +194,15 @@ describe('nflens verify (e2e)', function () {
     }
   });
 
+  it('NETMAP: the mapped addresses come out as iptables maps them (dnat prefix to, snat prefix to)', async function () {
+    const text = '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -d 198.51.100.0/24 -j NETMAP --to 10.7.0.0/24\n-A POSTROUTING -s 10.7.0.0/24 -o eth9 -j NETMAP --to 203.0.113.0/24\nCOMMIT\n';
+    const p = prepare({ dumps: [{ file: 'netmap.iptables-save', text, dialect: 'iptables' }] });
+    assert.deepEqual(p.conversion.rules.map((o) => o.outcome), ['translated', 'translated']);
+    const r = await runVerify(p, 1, 40);
+    assert.equal(r.unexplained.length, 0, describeUnexplained(r));
+    assert.equal(r.exercised.size, 2, 'probes went through both rules');
+  });
+
   describe('the CLI', function () {
     let dir: string;
     before(() => {

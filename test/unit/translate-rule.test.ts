@@ -66,6 +66,14 @@ describe('translators', () => {
     assert.deepEqual(body('-A P -p tcp --dport 22 -m limit --limit 5/s -j ACCEPT'), ['tcp dport 22 limit rate 5/second burst 5 packets counter accept']);
   });
 
+  it('NETMAP maps a prefix by the hook of its chain: dnat prefix to / snat prefix to', () => {
+    assert.deepEqual(body('-t nat -A PREROUTING -d 192.168.1.0/24 -j NETMAP --to 10.0.0.0/24'), ['ip daddr 192.168.1.0/24 counter dnat prefix to 10.0.0.0/24']);
+    assert.deepEqual(body('-t nat -A POSTROUTING -s 10.0.0.0/24 -j NETMAP --to 192.168.1.7/255.255.255.0'), ['ip saddr 10.0.0.0/24 counter snat prefix to 192.168.1.0/24']);
+    assert.deepEqual(body('-t nat -A OUTPUT -j NETMAP --to fd00:2::/64', 'ip6tables'), ['counter dnat prefix to fd00:2::/64']);
+    assert.equal(tx('-t nat -A my-chain -j NETMAP --to 10.0.0.0/24').outcome, 'unsupported');
+    assert.equal(tx('-t nat -A PREROUTING -j NETMAP --to 10.0.0.0/255.0.255.0').outcome, 'unsupported');
+  });
+
   it('a NAT port needs -p naming a protocol with ports, as iptables says (nft cannot load one without it)', () => {
     assert.deepEqual(body('-t nat -A P -p tcp -j DNAT --to-destination 10.0.0.5:8080'), ['ip protocol tcp counter dnat to 10.0.0.5:8080']);
     assert.deepEqual(body('-t nat -A P -p udp -m udp -j DNAT --to-destination 10.0.0.5:53'), ['meta l4proto udp counter dnat to 10.0.0.5:53']);

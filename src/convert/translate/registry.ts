@@ -24,7 +24,7 @@ import { arpMangle, ebDnat, ebMark as ebMarkTarget, ebRedirect, ebSnat } from '.
 import { AUDIT, LOG, NFLOG } from './targets/log';
 import { CONNMARK, MARK } from './targets/mark';
 import * as misc from './targets/misc';
-import { DNAT, MASQUERADE, REDIRECT, SNAT } from './targets/nat';
+import { DNAT, MASQUERADE, NETMAP, REDIRECT, SNAT } from './targets/nat';
 import { REJECT } from './targets/reject';
 import { SET } from './targets/set';
 export { KNOWN_UNSUPPORTED_MATCHES, KNOWN_UNSUPPORTED_TARGETS } from './matches/unsupported';
@@ -41,7 +41,7 @@ const MATCHES: MatchTranslator[] = [
 ];
 
 const TARGETS: TargetTranslator[] = [
-  LOG, NFLOG, AUDIT, REJECT, SNAT, DNAT, MASQUERADE, REDIRECT, MARK, CONNMARK, CT, NOTRACK,
+  LOG, NFLOG, AUDIT, REJECT, SNAT, DNAT, MASQUERADE, REDIRECT, NETMAP, MARK, CONNMARK, CT, NOTRACK,
   misc.CLASSIFY, misc.DSCP, misc.TOS, misc.NFQUEUE, misc.SYNPROXY, misc.TCPMSS, misc.TEE, misc.TPROXY, misc.TRACE,
   misc.TTL, misc.HL, SET, ebDnat, ebSnat, ebRedirect, ebMarkTarget, arpMangle,
 ];

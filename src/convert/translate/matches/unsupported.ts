@@ -40,7 +40,6 @@ export const KNOWN_UNSUPPORTED_TARGETS: Record<string, UnsupportedInfo> = {
   RATEEST: { code: 'unsupported-target', message: 'RATEEST has no nft equivalent' },
   TCPOPTSTRIP: { code: 'unsupported-target', message: 'TCPOPTSTRIP: use `tcp option NAME remove` (nft ≥ 1.0.1, kernel ≥ 5.13)' },
   CLUSTERIP: { code: 'unsupported-target', message: 'CLUSTERIP was removed from the kernel; use a load balancer or `jhash` with `meta pkttype set host`' },
-  NETMAP: { code: 'unsupported-target', message: 'NETMAP: use `snat ip prefix to ip saddr map { A/N : B/N }` / `dnat ip prefix to ...`' },
   DNPT: { code: 'unsupported-target', message: 'DNPT: use `dnat ip6 prefix to ip6 daddr map { ... }`' },
   SNPT: { code: 'unsupported-target', message: 'SNPT: use `snat ip6 prefix to ip6 saddr map { ... }`' },
   ECN: { code: 'unsupported-target', message: 'ECN: use `ip ecn set not-ect` (IP ECN bits); TCP ECE/CWR rewriting has no nft equivalent' },

@@ -3,7 +3,7 @@ import type { TargetNode } from '../../ast/iptables';
 import type { Stmt } from '../../ast/nft';
 import { arg, ModuleOptions, optRange, type RuleContext, type TargetTranslator } from '../context';
 import { raw } from '../nft-build';
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6, parsePortRange, rangeText } from '../values';
+import { formatIPv4, formatIPv6, maskToCidr4, maskToCidr6, parseIPv4, parseIPv4Net, parseIPv6, parseIPv6Net, parsePortRange, rangeText } from '../values';
 
 function flagsText(o: ModuleOptions): string {
   const flags: string[] = [];
@@ -104,6 +104,46 @@ function portsOnly(name: string, keyword: string): TargetTranslator {
     },
   };
 }
+
+/**
+ * NETMAP --to PREFIX: the address keeps its host bits and takes the prefix's network bits, the
+ * destination in PREROUTING and OUTPUT, the source in POSTROUTING and INPUT (the target picks by
+ * hook). nft's `dnat prefix to` / `snat prefix to` maps the same way (NF_NAT_RANGE_NETMAP); it
+ * has to be told which, so in a user chain, reached from any hook, it cannot be written.
+ */
+export const NETMAP: TargetTranslator = {
+  names: ['NETMAP'],
+  families: ['ip', 'ip6', 'inet'],
+  translate(t, ctx) {
+    const o = new ModuleOptions('NETMAP', t.options, ctx, 'target');
+    const to = o.take('to');
+    o.done();
+    if (!to) {
+      ctx.unsupported(t.range, 'invalid-value', 'NETMAP needs --to ADDRESS/PREFIX');
+      return [];
+    }
+    const keyword = ctx.chain === 'PREROUTING' || ctx.chain === 'OUTPUT' ? 'dnat' : ctx.chain === 'POSTROUTING' || ctx.chain === 'INPUT' ? 'snat' : undefined;
+    if (!keyword) {
+      ctx.unsupported(t.name.range, 'unsupported-target', `NETMAP maps the destination or the source by the hook it runs in, which a rule in user chain ${ctx.chain} does not fix: write it in PREROUTING/OUTPUT (dnat prefix to) or POSTROUTING/INPUT (snat prefix to)`);
+      return [];
+    }
+    let prefix: string | undefined;
+    if (ctx.l3 === 'ip6') {
+      const a = parseIPv6Net(arg(to));
+      const bits = a ? maskToCidr6(a.mask) : -1;
+      if (a && bits >= 0) prefix = `${formatIPv6(a.addr.map((g, i) => g & a.mask[i]!))}/${bits}`;
+    } else {
+      const a = parseIPv4Net(arg(to));
+      const bits = a ? maskToCidr4(a.mask) : -1;
+      if (a && bits >= 0) prefix = `${formatIPv4((a.addr & a.mask) >>> 0)}/${bits}`;
+    }
+    if (!prefix) {
+      ctx.unsupported(to.range, 'invalid-value', `'${arg(to)}' is not an address with a prefix length or contiguous netmask`);
+      return [];
+    }
+    return [raw(`${keyword} prefix to ${prefix}`, optRange(to))];
+  },
+};
 
 export const MASQUERADE = portsOnly('MASQUERADE', 'masquerade');
 export const REDIRECT = portsOnly('REDIRECT', 'redirect');
