@@ -44,6 +44,11 @@ interface LoadError {
 /** Interfaces the rules name as devices (TEE --oif) exist in the namespace (a veth pair: this kernel has no dummy driver). */
 const SETUP = 'ip link add eth0 type veth peer name eth1 2>/dev/null; exec nft -f "$1"';
 
+/** A shell command that sends one UDP datagram to 127.0.0.1:PORT (run inside the test's namespace, lo up). */
+function sendUdp(port: number): string {
+  return `python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", ${port}))'`;
+}
+
 function nftLoad(file: string): { ok: boolean; errors: LoadError[]; stderr: string } {
   const r = spawnSync('unshare', ['-n', 'sh', '-c', SETUP, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
   const errors: LoadError[] = [];
@@ -225,7 +230,7 @@ print(" ".join(out))'`;
     const r = convertFiles([{ file: parseIptablesSave(dump), name: 'set-target' }], { style: 'ruleset', ipsets });
     assert.deepEqual(r.diagnostics, []);
     writeFileSync(file, r.output);
-    const send = (port: number) => `python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", ${port}))'`;
+    const send = sendUdp;
     const script = ['ip link set lo up', 'nft -f "$1"', send(7000), send(7002), 'echo "== after 7000"', 'nft list set ip filter knock', 'nft list set ip filter seen', send(7001), 'echo "== after 7001"', 'nft list set ip filter knock'].join(' && ');
     const run = spawnSync('unshare', ['-n', 'sh', '-c', script, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(run.status, 0, run.stderr);
@@ -249,8 +254,8 @@ print(" ".join(out))'`;
     const r = convertFiles([{ file: parseIptablesSave(dump), name: 'recent' }], { style: 'ruleset' });
     assert.deepEqual(r.rules.map((o) => o.outcome), ['translated', 'translated', 'translated']);
     writeFileSync(file, r.output);
-    const send = (port: number) => `python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", ${port}))'`;
     const show = (label: string) => `echo "== ${label}" && nft list ruleset`;
+    const send = sendUdp;
     const script = ['ip link set lo up', 'nft -f "$1"', send(7000), send(7010), show('recorded'), 'sleep 1.5', send(7010), show('aged'), send(7001), show('removed')].join(' && ');
     const run = spawnSync('unshare', ['-n', 'sh', '-c', script, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(run.status, 0, run.stderr);
