@@ -13,6 +13,11 @@ const WORDS = [
   'ftp', 'CONNMARK', '--save-mark', '--nfmask', '0xffff0000', '--ctmask', 'MARK', '--set-xmark', '0x1/0xff', 'SNAT', '--to-source',
   '1.2.3.4:80-90', 'CHECKSUM', '--checksum-fill', 'LOG', '--log-prefix', 'x', 'hashlimit', '--hashlimit-upto', '10/sec', 'time',
   '--timestart', '25:00', 'limit', '--limit', '0/s', 'mark', '--mark', '/', 'cluster', '--cluster-total-nodes', '0', '-f', '-g', '--',
+  // SET, recent, tos, NETMAP, TPROXY, SYNPROXY, statistic, renamed chains
+  'recent', '--set', '--rcheck', '--update', '--remove', '--seconds', '60', '--hitcount', '4', '--name', '--rttl', '--reap', '--mask',
+  '255.255.255.0', 'SET', '--add-set', '--del-set', '--map-set', '--timeout', '--exist', 'tos', '--tos', '0x10/0x3f', 'Minimize-Delay',
+  'NETMAP', '--to', '10.0.0.0/24', 'TPROXY', '--on-port', 'SYNPROXY', '--mss', 'statistic', '--mode', 'nth', '--every', 'dynamic',
+  'reject', 'PREROUTING', 'POSTROUTING',
 ];
 
 describe('converter robustness', () => {
