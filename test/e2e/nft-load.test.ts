@@ -215,6 +215,18 @@ print(" ".join(out))'`;
     assert.deepEqual(counts, [1, 1, 0, 1, 1, 0], run.stdout);
   });
 
+  it('translations that need a recent kernel or nft load here: TCPOPTSTRIP (reset tcp option), NETMAP (nat prefix)', () => {
+    const dump = [
+      '*mangle', ':POSTROUTING ACCEPT [0:0]', '-A POSTROUTING -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPOPTSTRIP --strip-options sack-permitted,timestamp,30', 'COMMIT',
+      '*nat', ':PREROUTING ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', '-A PREROUTING -d 198.51.100.0/24 -j NETMAP --to 10.7.0.0/24', '-A POSTROUTING -s 10.7.0.0/24 -j NETMAP --to 203.0.113.0/24', 'COMMIT', '',
+    ].join('\n');
+    for (const style of ['ruleset', 'script'] as const) {
+      const r = convertFiles([{ file: parseIptablesSave(dump), name: 'recent-kernel' }], { style });
+      assert.deepEqual(r.rules.map((o) => o.outcome), ['translated', 'translated', 'translated']);
+      assert.deepEqual(mustLoad(`reset tcp option and nat prefix, ${style}`, r.output).exceptions, []);
+    }
+  });
+
   it('SET targets record and forget addresses in the kernel as ipset did (packets sent over lo)', function () {
     requirePrereqs(this, prereqs.command('python3'));
     const dump = [

@@ -74,6 +74,13 @@ describe('translators', () => {
     assert.equal(tx('-t nat -A PREROUTING -j NETMAP --to 10.0.0.0/255.0.255.0').outcome, 'unsupported');
   });
 
+  it('TCPOPTSTRIP resets each option to NOPs as nft reset tcp option does', () => {
+    assert.deepEqual(body('-t mangle -A POSTROUTING -p tcp -j TCPOPTSTRIP --strip-options sack-permitted,timestamp,wscale,mss,md5,30'), [
+      'ip protocol tcp counter reset tcp option sack-perm reset tcp option timestamp reset tcp option window reset tcp option maxseg reset tcp option md5sig reset tcp option 30',
+    ]);
+    assert.equal(tx('-t mangle -A POSTROUTING -p tcp -j TCPOPTSTRIP --strip-options nop').outcome, 'unsupported');
+  });
+
   it('a NAT port needs -p naming a protocol with ports, as iptables says (nft cannot load one without it)', () => {
     assert.deepEqual(body('-t nat -A P -p tcp -j DNAT --to-destination 10.0.0.5:8080'), ['ip protocol tcp counter dnat to 10.0.0.5:8080']);
     assert.deepEqual(body('-t nat -A P -p udp -m udp -j DNAT --to-destination 10.0.0.5:53'), ['meta l4proto udp counter dnat to 10.0.0.5:53']);

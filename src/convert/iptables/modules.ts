@@ -251,7 +251,7 @@ const DEFS: readonly ModuleDef[] = [
     options: [['mss', '1', 'n', 'MSS.'], ['wscale', '1', 'n', 'Window scale.'], ['sack-perm', '0', '', 'SACK permitted.'], ['timestamp', '0', '', 'Timestamps.'], ['ecn', '0', '', 'ECN.']] },
   { kind: 'target', names: 'TCPMSS', dialects: IP, description: 'Changes the TCP MSS option of SYN packets.', nft: 'tcp option maxseg size set',
     options: [['set-mss', '1', 'n', 'Set to n.'], ['clamp-mss-to-pmtu', '0', '', 'Set to path MTU minus headers.']] },
-  { kind: 'target', names: 'TCPOPTSTRIP', dialects: IP, tables: ['mangle'], description: 'Removes TCP options.', nft: 'tcp option ... reset', options: [['strip-options', '1', 'opt[,opt...]', 'Options to remove.']] },
+  { kind: 'target', names: 'TCPOPTSTRIP', dialects: IP, tables: ['mangle'], description: 'Removes TCP options.', nft: 'reset tcp option sack-perm', options: [['strip-options', '1', 'opt[,opt...]', 'Options to remove.']] },
   { kind: 'target', names: 'TEE', dialects: IP, tables: ['mangle'], description: 'Sends a copy of the packet to a gateway.', nft: 'dup to ADDR device DEV', options: [['gateway', '1', 'addr', 'Gateway.'], ['oif', '1', 'dev', 'Device.']] },
   { kind: 'target', names: 'TOS', dialects: IP, tables: ['mangle'], description: 'Changes the Type of Service field.', nft: 'ip dscp set',
     options: [['set-tos', '1', 'value[/mask]|name', 'Set.'], ['and-tos', '1', 'bits', 'AND.'], ['or-tos', '1', 'bits', 'OR.'], ['xor-tos', '1', 'bits', 'XOR.']] },

@@ -42,7 +42,7 @@ const MATCHES: MatchTranslator[] = [
 
 const TARGETS: TargetTranslator[] = [
   LOG, NFLOG, AUDIT, REJECT, SNAT, DNAT, MASQUERADE, REDIRECT, NETMAP, MARK, CONNMARK, CT, NOTRACK,
-  misc.CLASSIFY, misc.DSCP, misc.TOS, misc.NFQUEUE, misc.SYNPROXY, misc.TCPMSS, misc.TEE, misc.TPROXY, misc.TRACE,
+  misc.CLASSIFY, misc.DSCP, misc.TOS, misc.NFQUEUE, misc.SYNPROXY, misc.TCPMSS, misc.TCPOPTSTRIP, misc.TEE, misc.TPROXY, misc.TRACE,
   misc.TTL, misc.HL, SET, ebDnat, ebSnat, ebRedirect, ebMarkTarget, arpMangle,
 ];
 

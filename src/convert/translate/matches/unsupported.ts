@@ -38,7 +38,6 @@ export const KNOWN_UNSUPPORTED_TARGETS: Record<string, UnsupportedInfo> = {
   IDLETIMER: { code: 'unsupported-target', message: 'IDLETIMER has no nft equivalent' },
   LED: { code: 'unsupported-target', message: 'LED has no nft equivalent' },
   RATEEST: { code: 'unsupported-target', message: 'RATEEST has no nft equivalent' },
-  TCPOPTSTRIP: { code: 'unsupported-target', message: 'TCPOPTSTRIP: use `tcp option NAME remove` (nft ≥ 1.0.1, kernel ≥ 5.13)' },
   CLUSTERIP: { code: 'unsupported-target', message: 'CLUSTERIP was removed from the kernel; use a load balancer or `jhash` with `meta pkttype set host`' },
   DNPT: { code: 'unsupported-target', message: 'DNPT: use `dnat ip6 prefix to ip6 daddr map { ... }`' },
   SNPT: { code: 'unsupported-target', message: 'SNPT: use `snat ip6 prefix to ip6 saddr map { ... }`' },

@@ -149,6 +149,34 @@ export const SYNPROXY: TargetTranslator = {
   },
 };
 
+/** TCPOPTSTRIP's option names (libxt_TCPOPTSTRIP) → nft's tcp option names. */
+const TCPOPT_NAMES: Record<string, string> = { wscale: 'window', mss: 'maxseg', 'sack-permitted': 'sack-perm', sack: 'sack', timestamp: 'timestamp', md5: 'md5sig' };
+
+/**
+ * TCPOPTSTRIP --strip-options a,b: each option overwritten with NOPs, as nft's `reset tcp option`
+ * does (kernel 5.13 and later, nft 1.0.1 and later). The packet goes on, as with the target.
+ */
+export const TCPOPTSTRIP: TargetTranslator = {
+  names: ['TCPOPTSTRIP'],
+  families: ['ip', 'ip6', 'inet'],
+  translate(t, ctx) {
+    const o = new ModuleOptions('TCPOPTSTRIP', t.options, ctx, 'target');
+    const strip = o.take('strip-options');
+    o.done();
+    if (!strip) {
+      ctx.unsupported(t.name.range, 'invalid-value', 'TCPOPTSTRIP needs --strip-options');
+      return [];
+    }
+    const names: string[] = [];
+    for (const w of arg(strip).split(',')) {
+      const n = TCPOPT_NAMES[w.toLowerCase()] ?? (/^\d+$/.test(w) && Number(w) >= 2 && Number(w) <= 255 ? w : undefined);
+      if (n === undefined) return bad(strip, ctx, 'a list of TCP options (wscale, mss, sack-permitted, sack, timestamp, md5 or a kind from 2 to 255)');
+      names.push(n);
+    }
+    return names.map((n) => raw(`reset tcp option ${n}`, optRange(strip)));
+  },
+};
+
 export const TCPMSS: TargetTranslator = {
   names: ['TCPMSS'],
   translate(t, ctx) {
