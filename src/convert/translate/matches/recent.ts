@@ -29,6 +29,13 @@ function setName(list: string, seconds?: number): string {
   return seconds === undefined ? base : `${base}_${seconds}s`;
 }
 
+/** 2nd, 3rd, 4th, 11th, 21st... */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
 /** `N/unit` for N hits in S seconds, exact when S is a unit, else rounded per minute. */
 function rateOf(n: number, secs: number): { text: string; exact: boolean } {
   for (const [unit, len] of [['second', 1], ['minute', 60], ['hour', 3600], ['day', 86400], ['week', 604800]] as const) {
@@ -54,7 +61,7 @@ function hitRate(ctx: RuleContext, op: OptionNode, hitcount: OptionNode, key: st
   ctx.approximate(
     optRange(hitcount),
     'recent-hitcount-rate',
-    `--hitcount ${hits} --seconds ${secs}: nft sets cannot count sightings; each address gets a rate limit instead (over ${rate.text}${rate.exact ? '' : ` rounded from ${hits - 1} in ${secs} s`}, burst ${hits - 1}) in set ${name}: the ${hits}th packet of a burst is refused as before, but under a steady stream one packet per ${Math.round(secs / (hits - 1))} s gets through, where xt_recent kept refusing`,
+    `--hitcount ${hits} --seconds ${secs}: nft sets cannot count sightings; each address gets a rate limit instead (over ${rate.text}${rate.exact ? '' : ` rounded from ${hits - 1} in ${secs} s`}, burst ${hits - 1}) in set ${name}: the ${ordinal(hits)} packet of a burst is refused as before, but under a steady stream one packet per ${Math.round(secs / (hits - 1))} s gets through, where xt_recent kept refusing`,
     { match: 'recent', list },
   );
   return raw(`update @${name} { ${key} limit rate over ${rate.text} burst ${hits - 1} packets }`, optRange(op));
