@@ -5,7 +5,7 @@
  */
 import { arg, ModuleOptions, optRange, type TargetTranslator } from '../context';
 import { raw } from '../nft-build';
-import { dimensionsOf, inferredUpdatedSet, nftSetName, nftTypeOf, selectorsOf, setDeclOf, type Dimension } from '../sets';
+import { ipsetUse } from '../ipset-use';
 import { parseUint } from '../values';
 
 export const SET: TargetTranslator = {
@@ -30,57 +30,8 @@ export const SET: TargetTranslator = {
       ctx.unsupported(t.name.range, 'invalid-value', 'SET needs exactly one of --add-set and --del-set');
       return [];
     }
-    const name = arg(op, 0);
-    const flags = arg(op, 1).split(',').map((f) => f.toLowerCase());
-    if (!name || flags.some((f) => f !== 'src' && f !== 'dst')) {
-      ctx.unsupported(optRange(op), 'invalid-value', `${op.flag.text} needs a set name and src/dst flags, not '${arg(op, 0)} ${arg(op, 1)}'`);
-      return [];
-    }
-    const v6 = ctx.l3 === 'ip6';
-    const info = ctx.services.ipsets.get(name);
-    let dims: Dimension[];
-    let bitmapPort = false;
-    let timeouts = true;
-    if (info) {
-      const d = dimensionsOf(info.type);
-      if (!d) {
-        ctx.unsupported(optRange(op), 'ipset-unsupported-type', `ipset ${name} is of type ${info.type}, which has no nft set equivalent`, { set: name });
-        return [];
-      }
-      dims = d;
-      bitmapPort = info.type.startsWith('bitmap:') && d[0] === 'port';
-      if ((info.family === 'inet6') !== v6 && dims.some((x) => x === 'ip' || x === 'net')) {
-        ctx.unsupported(optRange(op), 'ipset-type-mismatch', `ipset ${name} holds ${info.family === 'inet6' ? 'IPv6' : 'IPv4'} addresses but the rule is ${v6 ? 'IPv6' : 'IPv4'}`, { set: name });
-        return [];
-      }
-      const { decl, problems } = setDeclOf(info, info.range, true);
-      if (!decl) return [];
-      if (decl.flags?.includes('interval')) {
-        ctx.unsupported(
-          optRange(op),
-          'unsupported-option',
-          `ipset ${name} holds ranges or prefixes, so its nft set has intervals, and nft cannot add to or delete from such a set from the packet path; keep the addresses this rule records in a set of their own (hash:ip)`,
-          { set: name },
-        );
-        return [];
-      }
-      for (const p of problems) ctx.approximate(optRange(op), 'ipset-option-dropped', `ipset ${name}: ${p}`, { set: name });
-      ctx.services.declare(decl);
-      timeouts = !!decl.flags?.includes('timeout');
-    } else {
-      dims = flags.map(() => 'ip');
-      ctx.approximate(
-        optRange(op),
-        'ipset-not-found',
-        `ipset ${name} is not in any ipset dump given: declared as an empty dynamic set of type ${nftTypeOf(dims, v6).join(' . ')}; give the \`ipset save\` output (--ipset FILE) to declare it as it is`,
-        { set: name },
-      );
-      ctx.services.declare(inferredUpdatedSet(name, dims, v6, optRange(op)));
-    }
-    if (flags.length < dims.length) {
-      ctx.unsupported(optRange(op), 'ipset-type-mismatch', `ipset ${name} has ${dims.length} dimensions but the rule gives ${flags.length} flags`, { set: name });
-      return [];
-    }
+    const use = ipsetUse(op, ctx, 'target');
+    if (!use) return [];
     let after = '';
     if (timeout) {
       const secs = parseUint(arg(timeout));
@@ -89,11 +40,10 @@ export const SET: TargetTranslator = {
         return [];
       }
       if (del) ctx.note(optRange(timeout), 'target-option-dropped', '--timeout only applies to --add-set');
-      else if (!timeouts) ctx.approximate(optRange(timeout), 'target-option-dropped', `ipset ${name} was created without timeout support, so its entries cannot expire: --timeout dropped`, { set: name });
+      else if (!use.timeouts) ctx.approximate(optRange(timeout), 'target-option-dropped', `ipset ${arg(op, 0)} was created without timeout support, so its entries cannot expire: --timeout dropped`, { set: arg(op, 0) });
       else if (secs > 0) after = ` timeout ${secs}s`;
     }
-    const key = dims.flatMap((d, i) => selectorsOf(d, flags[i] as 'src' | 'dst', v6, bitmapPort)).join(' . ');
     const verb = del ? 'delete' : exist ? 'update' : 'add';
-    return [raw(`${verb} @${nftSetName(name, optRange(op), ctx)} { ${key}${after} }`, optRange(op))];
+    return [raw(`${verb} @${use.nftName} { ${use.key}${after} }`, optRange(op))];
   },
 };
