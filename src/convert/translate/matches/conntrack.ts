@@ -25,11 +25,12 @@ const NO_ENTRY = ['invalid', 'untracked'];
  * rule that jumps or marks still runs at most once).
  *
  * `before`, `after`: the match's other conditions (--ctdir and --ctproto before the state,
- * --ctstatus, addresses... after it, as the reference prints them), all nft `ct` expressions. The kernel's match decides a packet without a conntrack entry (invalid,
- * untracked) by its state alone and ignores the rest, where every other nft `ct` expression
- * fails. So when such packets can pass the state test and something else is tested (the
- * SNAT/DNAT bits or other conditions), they get an alternative of their own: `ct state invalid,...`,
- * with nothing else. Not in the nat table: its chains only see packets with an entry.
+ * --ctstatus, addresses... after it, as the reference prints them), all nft `ct` expressions.
+ * The kernel's match decides a packet without a conntrack entry (invalid, untracked) by its
+ * state alone and ignores the rest, where every other nft `ct` expression fails. So when such
+ * packets can pass the state test and something else is tested (the SNAT/DNAT bits or other
+ * conditions), they get an alternative of their own: `ct state invalid,...`, with nothing else.
+ * Not in the nat table: its chains only see packets with an entry.
  */
 export function stateStmts(o: OptionNode, ctx: RuleContext, before: Stmt[] = [], after: Stmt[] = []): Stmt[] {
   const names = arg(o)
