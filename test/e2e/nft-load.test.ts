@@ -6,7 +6,7 @@
  * split, and every failure must be a listed exception with the exact error of this nft.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +49,13 @@ function sendUdp(port: number): string {
   return `python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", ${port}))'`;
 }
 
+/** Runs a shell script in a throw-away network namespace, with `$1` = `file`. */
+function inNamespace(script: string, file: string): SpawnSyncReturns<string> {
+  return spawnSync('unshare', ['-n', 'sh', '-c', script, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+}
+
 function nftLoad(file: string): { ok: boolean; errors: LoadError[]; stderr: string } {
-  const r = spawnSync('unshare', ['-n', 'sh', '-c', SETUP, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+  const r = inNamespace(SETUP, file);
   const errors: LoadError[] = [];
   const lines = readFileSync(file, 'utf8').split('\n');
   for (const m of (r.stderr ?? '').matchAll(/^[^\n:]+:(\d+):[\d-]+: Error: (.*)$/gm)) {
@@ -140,7 +145,7 @@ describe('converted rulesets load in a real kernel (nft -f in a network namespac
       const r = convertFiles([{ file: parseIptablesSave(dump), name: 'builtin' }], { style, numericPriority: style === 'script' });
       assert.deepEqual(r.diagnostics, []);
       writeFileSync(file, r.output);
-      const listed = spawnSync('unshare', ['-n', 'sh', '-c', 'nft -f "$1" && nft list chains', 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+      const listed = inNamespace('nft -f "$1" && nft list chains', file);
       assert.equal(listed.status, 0, `${style}: ${listed.stderr}`);
       const hooks = listed.stdout.split('\n').filter((l) => /\btype \w+ hook/.test(l)).map((l) => l.trim());
       assert.deepEqual(hooks, [
@@ -186,7 +191,7 @@ for i in range(6):
     except socket.timeout: out.append("dropped")
     s.close()
 print(" ".join(out))'`;
-    const attempt = (load: string, file: string) => spawnSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && ${load} "$1" && ${connect}`, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+    const attempt = (load: string, file: string) => inNamespace(`ip link set lo up && ${load} "$1" && ${connect}`, file);
     const viaNft = attempt('nft -f', nftFile);
     const viaIptables = attempt('iptables-restore', iptFile);
     assert.equal(viaNft.status, 0, viaNft.stderr);
@@ -208,7 +213,7 @@ print(" ".join(out))'`;
     const send = (v6: boolean, tos: number) =>
       `python3 -c 'import socket; s=socket.socket(socket.AF_INET${v6 ? '6' : ''}, socket.SOCK_DGRAM); s.setsockopt(socket.${v6 ? 'IPPROTO_IPV6, socket.IPV6_TCLASS' : 'IPPROTO_IP, socket.IP_TOS'}, ${tos}); s.sendto(b"x", ("${v6 ? '::1' : '127.0.0.1'}", 9))'`;
     const script = ['ip link set lo up', 'nft -f "$1"', send(false, 0x10), send(false, 0xb8), send(true, 0x10), send(true, 0xb8), 'nft list ruleset'].join(' && ');
-    const run = spawnSync('unshare', ['-n', 'sh', '-c', script, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+    const run = inNamespace(script, file);
     assert.equal(run.status, 0, run.stderr);
     const counts = [...run.stdout.matchAll(/counter packets (\d+)/g)].map((m) => Number(m[1]));
     // per family: Minimize-Delay matches the 0x10 packet, 0xb8 the EF one, and the 0x10 packet already went
@@ -242,9 +247,8 @@ print(" ".join(out))'`;
     const r = convertFiles([{ file: parseIptablesSave(dump), name: 'set-target' }], { style: 'ruleset', ipsets });
     assert.deepEqual(r.diagnostics, []);
     writeFileSync(file, r.output);
-    const send = sendUdp;
-    const script = ['ip link set lo up', 'nft -f "$1"', send(7000), send(7002), 'echo "== after 7000"', 'nft list set ip filter knock', 'nft list set ip filter seen', send(7001), 'echo "== after 7001"', 'nft list set ip filter knock'].join(' && ');
-    const run = spawnSync('unshare', ['-n', 'sh', '-c', script, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+    const script = ['ip link set lo up', 'nft -f "$1"', sendUdp(7000), sendUdp(7002), 'echo "== after 7000"', 'nft list set ip filter knock', 'nft list set ip filter seen', sendUdp(7001), 'echo "== after 7001"', 'nft list set ip filter knock'].join(' && ');
+    const run = inNamespace(script, file);
     assert.equal(run.status, 0, run.stderr);
     const [before, after] = run.stdout.split('== after 7001');
     // the source address, with the timeout the rule gave (it counts down: 30s or just under)
@@ -267,9 +271,8 @@ print(" ".join(out))'`;
     assert.deepEqual(r.rules.map((o) => o.outcome), ['translated', 'translated', 'translated']);
     writeFileSync(file, r.output);
     const show = (label: string) => `echo "== ${label}" && nft list ruleset`;
-    const send = sendUdp;
-    const script = ['ip link set lo up', 'nft -f "$1"', send(7000), send(7010), show('recorded'), 'sleep 1.5', send(7010), show('aged'), send(7001), show('removed')].join(' && ');
-    const run = spawnSync('unshare', ['-n', 'sh', '-c', script, 'sh', file], { encoding: 'utf8', timeout: 60_000 });
+    const script = ['ip link set lo up', 'nft -f "$1"', sendUdp(7000), sendUdp(7010), show('recorded'), 'sleep 1.5', sendUdp(7010), show('aged'), sendUdp(7001), show('removed')].join(' && ');
+    const run = inNamespace(script, file);
     assert.equal(run.status, 0, run.stderr);
     const [, recorded, aged, removed] = run.stdout.split(/== \w+\n/);
     const elements = (text: string, set: string) => new RegExp(`set ${set} \\{[^}]*elements = \\{ 127\\.0\\.0\\.1`).test(text);
