@@ -65,6 +65,7 @@ const builds = [
   { ...common, entryPoints: ['src/convert/iptables/lexer.ts'], outfile: 'dist/iptables-lexer.js' },
   { ...common, entryPoints: ['src/language/analysis-worker.ts'], outfile: 'dist/language-worker.js' },
   { ...common, entryPoints: ['src/views/conversion/verify-worker.ts'], outfile: 'dist/verify-worker.js' },
+  { ...common, entryPoints: ['src/views/conversion/convert-worker.ts'], outfile: 'dist/convert-worker.js' },
 ];
 
 if (watch) {

@@ -10,7 +10,8 @@ import {
   ConversionPipeline, DEFAULT_VIEW_OPTIONS, isConversionDiagnostic, describeCounts, lineChange, outputChange, siblingIpsetNames, sourceKindOf, viewOptionsFrom, type ViewOptions,
 } from './model';
 import { benchTrace } from '../../language/bench-trace';
-import { ConversionSession, OUTPUT_SCHEME, sessionIdOf, type RuleLines } from './session';
+import { ConversionClient } from './convert-client';
+import { ConversionSession, OUTPUT_SCHEME, readInputs, sessionIdOf, type RuleLines } from './session';
 
 const OPTIONS_KEY = 'netfilterLens.convert.options';
 const IPSETS_KEY = 'netfilterLens.convert.ipsets';
@@ -26,6 +27,9 @@ const SEVERITY: Record<FileDiagnostic['severity'], vscode.DiagnosticSeverity> = 
 export function toVsRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
+
+/** How long a dump shown in an editor stays unchanged before its conversion is prepared in the background. */
+const PREPARE_DELAY_MS = 1000;
 
 /** How long after a whole conversion the view prepares for edits (after the output shows and its problems are published). */
 const PREPARE_AFTER_MS = 1500;
@@ -58,6 +62,10 @@ function lineRange(r: Range): vscode.Range {
 export class ConversionController implements vscode.TextDocumentContentProvider, vscode.CodeLensProvider, vscode.Disposable {
   private readonly sessions = new Map<string, ConversionSession>();
   private readonly pipeline = new ConversionPipeline();
+  /** Whole conversions, in a worker thread. */
+  private readonly converter: ConversionClient;
+  /** Per dump shown in an editor: the timer that prepares its conversion once it has been quiet a moment. */
+  private readonly prepareTimers = new Map<string, NodeJS.Timeout>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
   readonly diagnostics = vscode.languages.createDiagnosticCollection('netfilter-lens.conversion');
@@ -90,14 +98,21 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       warning: problem('editorWarning.foreground', 'editorOverviewRuler.warningForeground'),
       information: problem('editorInfo.foreground', 'editorOverviewRuler.infoForeground'),
     };
+    this.converter = new ConversionClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'convert-worker.js').fsPath, (m) => log?.warn(m));
     this.disposables.push(
+      this.converter,
+      { dispose: () => this.prepareTimers.forEach((t) => clearTimeout(t)) },
+      vscode.window.onDidChangeVisibleTextEditors(() => this.prepareVisibleSoon()),
       this.diagnostics, this.outputChanged, this.lensesChanged, this.converted, this.highlight,
       ...Object.values(this.problemDecorations),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.scheme === OUTPUT_SCHEME) benchTrace(`conversion view: output document changed (${e.contentChanges.length} changes)`);
         if (e.contentChanges.length) this.inputChanged(e.document.uri, e.contentChanges, e.document.version);
       }),
-      vscode.workspace.onDidCloseTextDocument((doc) => this.documentClosed(doc)),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        this.converter.forget(doc.uri.toString());
+        this.documentClosed(doc);
+      }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e)),
       // Soon after, not inside the event: the editor being shown does not wait for its decorations.
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorateSoon()),
@@ -110,6 +125,8 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
         }, 100);
       }),
     );
+    // A dump already shown when the extension starts.
+    this.prepareVisibleSoon();
   }
 
   // ------------------------------------------------------------ options (per workspace)
@@ -161,11 +178,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     const key = ConversionSession.keyOf(sources, ruleLines);
     let session = this.allSessions().find((s) => s.key === key);
     if (!session) {
-      const ipsets = this.savedIpsets(key);
-      if (vscode.workspace.getConfiguration('netfilterLens.convert').get<boolean>('findIpsetBeside', true)) {
-        for (const found of await this.siblingIpsets(sources)) if (!ipsets.some((u) => u.toString() === found.toString())) ipsets.push(found);
-      }
-      session = new ConversionSession(sources, ipsets, ruleLines, this.pipeline);
+      session = new ConversionSession(sources, await this.ipsetsFor(sources, key), ruleLines, this.pipeline, this.converter);
       this.sessions.set(session.id, session);
     }
     // The problems are published once the output shows: a big dump has thousands.
@@ -184,6 +197,57 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     timed(this.log, 'diagnostics', () => this.publishDiagnostics(session));
     this.decorateSoon();
     return session;
+  }
+
+  /** The ipset dumps a new conversion of `sources` takes: those attached before, and one found beside the first dump. */
+  private async ipsetsFor(sources: vscode.Uri[], key: string): Promise<vscode.Uri[]> {
+    const ipsets = this.savedIpsets(key);
+    if (vscode.workspace.getConfiguration('netfilterLens.convert').get<boolean>('findIpsetBeside', true)) {
+      for (const found of await this.siblingIpsets(sources)) if (!ipsets.some((u) => u.toString() === found.toString())) ipsets.push(found);
+    }
+    return ipsets;
+  }
+
+  // ------------------------------------------------------------ conversions prepared ahead
+
+  /**
+   * Dumps shown in an editor are converted in the background (in the worker) once they have been
+   * quiet for a moment, so that "Convert to nftables" on them only has to show the result.
+   */
+  private prepareVisibleSoon(): void {
+    if (!vscode.workspace.getConfiguration('netfilterLens.convert').get<boolean>('prepare', true)) return;
+    for (const editor of vscode.window.visibleTextEditors) {
+      const doc = editor.document;
+      if (doc.languageId !== 'iptables-save' || doc.uri.scheme === OUTPUT_SCHEME) continue;
+      this.prepareConversionSoon(doc.uri);
+    }
+  }
+
+  private prepareConversionSoon(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.prepareTimers.get(key));
+    this.prepareTimers.set(key, setTimeout(() => {
+      this.prepareTimers.delete(key);
+      void this.prepareNow(uri).catch((e) => this.log?.warn(`conversion view: preparing ${key} failed: ${e instanceof Error ? e.message : String(e)}`));
+    }, PREPARE_DELAY_MS));
+  }
+
+  /** What is prepared for the dump `uri` (for tests and the benchmark). */
+  preparedState(uri: vscode.Uri): 'none' | 'scheduled' | 'running' | 'ready' {
+    const state = this.converter.preparedState(uri.toString());
+    return state === 'none' && this.prepareTimers.has(uri.toString()) ? 'scheduled' : state;
+  }
+
+  private async prepareNow(uri: vscode.Uri): Promise<void> {
+    const sources = [uri];
+    const key = ConversionSession.keyOf(sources, undefined);
+    // A conversion already open keeps itself current; a dump no longer shown is not worth it.
+    if (this.allSessions().some((s) => s.key === key)) return;
+    if (!vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri.toString())) return;
+    const { texts, extra } = await readInputs(sources, await this.ipsetsFor(sources, key));
+    if (texts[0]?.kind !== 'iptables') return;
+    benchTrace('conversion view: preparing a conversion');
+    this.converter.prepare(texts, this.options, extra);
   }
 
   /** The output document once VS Code has fetched the session's latest output (an open document updates asynchronously). */
@@ -381,6 +445,10 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   private inputChanged(uri: vscode.Uri, changes: readonly vscode.TextDocumentContentChangeEvent[], version: number): void {
     if (uri.scheme === OUTPUT_SCHEME) return;
     benchTrace('conversion view: input changed');
+    if (this.converter.isPrepared(uri.toString()) || this.prepareTimers.has(uri.toString())) {
+      this.converter.forget(uri.toString());
+      this.prepareConversionSoon(uri);
+    }
     for (const s of this.sessions.values()) {
       if (!s.involves(uri)) continue;
       s.noteChange(uri, changes, version);

@@ -149,6 +149,7 @@ export function registerConversionView(context: vscode.ExtensionContext, log?: v
       shownAt: s.shownAt,
       servedAt: s.servedAt,
       lastRead: s.lastRead,
+      lastWhere: s.lastWhere,
       summary: s.index?.summary,
       outputProblemLines: controller.outputProblemLines(s),
     };
@@ -215,6 +216,7 @@ export function registerConversionView(context: vscode.ExtensionContext, log?: v
     // For tests: the state of a conversion and what the summary webview shows.
     c.registerCommand('netfilterLens.convert.testState', testState),
     c.registerCommand('netfilterLens.convert.summaryCounts', () => summary.renderedCounts()),
+    c.registerCommand('netfilterLens.convert.testPrepared', (uri: unknown) => (asUri(uri) ? controller.preparedState(asUri(uri)!) : undefined)),
     // For tests: what VS Code does after a window reload — a new panel handed to the serializer
     // with the state the webview saved.
     c.registerCommand('netfilterLens.convert.testRestoreSummary', async (state: unknown) => {

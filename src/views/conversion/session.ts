@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { benchTrace } from '../../language/bench-trace';
+import type { ConversionClient, Converted } from './convert-client';
 import { ConversionIndex, ConversionPipeline, sourceKindOf, type SourceKind, type SourceText, type ViewOptions, type ViewResult } from './model';
 
 export const OUTPUT_SCHEME = 'nflens-convert';
@@ -32,6 +33,35 @@ export type RuleLines = ReadonlySet<number>;
  */
 export type PendingEdit = undefined | { readonly key: string; readonly line: number; readonly fromVersion: number; toVersion: number } | 'full';
 
+/**
+ * The current texts of a conversion's inputs (open documents, or the files as stored): the
+ * dumps, and the attached ipset dumps that are not among them (`extra`), with the version of
+ * each document read.
+ */
+export async function readInputs(sources: readonly vscode.Uri[], ipsets: readonly vscode.Uri[], ruleLines?: RuleLines): Promise<{ texts: SourceText[]; extra: SourceText[]; versions: Map<string, number> }> {
+  const texts: SourceText[] = [];
+  const versions = new Map<string, number>();
+  for (const uri of sources) {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const text = doc.getText();
+    const kind = sourceKindOf(doc.languageId, text) ?? 'iptables';
+    const fileName = uri.path.split('/').pop();
+    versions.set(uri.toString(), doc.version);
+    texts.push(ruleLines && kind === 'iptables' ? { key: uri.toString(), kind, text, fileName, lines: ruleLines } : { key: uri.toString(), kind, text, fileName });
+  }
+  const extra: SourceText[] = [];
+  for (const uri of ipsets) {
+    if (sources.some((u) => u.toString() === uri.toString())) continue;
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      extra.push({ key: uri.toString(), kind: 'ipset', text: doc.getText() });
+    } catch {
+      // an attached dump that disappeared converts as if it was never attached
+    }
+  }
+  return { texts, extra, versions };
+}
+
 export class ConversionSession {
   readonly id = String(nextId++);
   readonly outputUri: vscode.Uri;
@@ -50,6 +80,8 @@ export class ConversionSession {
   lastFullCost = 0;
   /** What the last conversion read: the edited line alone (the rest from its last text), or the whole documents. */
   lastRead: 'line' | 'documents' = 'documents';
+  /** Where the last whole conversion was made (prepared when the dump opened, in the worker, or in this thread). */
+  lastWhere?: Converted['where'];
   /** When (performance.now() of the extension host) the output editor last showed after "Convert to nftables". */
   shownAt?: number;
   /** When (performance.now() of the extension host) VS Code last took the output from the content provider. */
@@ -64,6 +96,7 @@ export class ConversionSession {
     readonly ipsets: vscode.Uri[],
     readonly ruleLines: RuleLines | undefined,
     private readonly pipeline: ConversionPipeline,
+    private readonly converter: ConversionClient,
   ) {
     this.outputUri = outputUriFor(this.id, sources, !!ruleLines);
   }
@@ -159,26 +192,11 @@ export class ConversionSession {
     this.pending = undefined;
     let extra: SourceText[] = this.extra;
     if (!texts) {
-      texts = [];
-      for (const uri of this.sources) {
-        const doc = await vscode.workspace.openTextDocument(uri);
-        const text = doc.getText();
-        const kind = sourceKindOf(doc.languageId, text) ?? 'iptables';
-        const fileName = uri.path.split('/').pop();
-        this.versions.set(uri.toString(), doc.version);
-        this.kinds.set(uri.toString(), kind);
-        texts.push(this.ruleLines && kind === 'iptables' ? { key: uri.toString(), kind, text, fileName, lines: this.ruleLines } : { key: uri.toString(), kind, text, fileName });
-      }
-      extra = [];
-      for (const uri of this.ipsets) {
-        if (this.isSource(uri)) continue;
-        try {
-          const doc = await vscode.workspace.openTextDocument(uri);
-          extra.push({ key: uri.toString(), kind: 'ipset', text: doc.getText() });
-        } catch {
-          // an attached dump that disappeared converts as if it was never attached
-        }
-      }
+      const read = await readInputs(this.sources, this.ipsets, this.ruleLines);
+      texts = read.texts;
+      extra = read.extra;
+      for (const [key, version] of read.versions) this.versions.set(key, version);
+      for (const t of texts) this.kinds.set(t.key, t.kind);
       this.extra = extra;
     }
     benchTrace('conversion view: inputs read');
@@ -191,9 +209,10 @@ export class ConversionSession {
     }
     this.lastKind = result ? 'rule' : 'full';
     if (!result) {
-      // The printed nft AST is not needed by the view; let it go.
-      const { nft: _printed, ...rest } = this.pipeline.convert(texts, options, extra);
-      result = rest;
+      const converted = await this.converter.convert(texts, options, extra);
+      this.pipeline.adopt(texts, converted.dumps);
+      this.lastWhere = converted.where;
+      result = converted.result;
     }
     this.texts = new Map(texts.map((t) => [t.key, t.text]));
     this.extra = extra;

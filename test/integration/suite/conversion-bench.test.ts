@@ -76,6 +76,9 @@ if (process.env.NFLENS_BENCH === '1' && dumpPath) {
       const files = vscode.workspace.getConfiguration('files');
       const autoSave = files.inspect<string>('autoSave')?.globalValue;
       await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+      // First the cold open: nothing converted ahead of the command (the prepared open comes last).
+      const convertSettings = vscode.workspace.getConfiguration('netfilterLens.convert');
+      await convertSettings.update('prepare', false, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(dumpPath));
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
@@ -100,7 +103,7 @@ if (process.env.NFLENS_BENCH === '1' && dumpPath) {
       console.log(`[bench-trace ${t0.toFixed(0)}] test: convert command`);
       const out = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert', doc.uri);
       const openMs = performance.now() - t0;
-      const first = await vscode.commands.executeCommand<{ lastCostMs: number; shownAt?: number; servedAt?: number; summary: { rules: number } }>('netfilterLens.convert.testState', out);
+      const first = await vscode.commands.executeCommand<{ lastCostMs: number; shownAt?: number; servedAt?: number; lastWhere?: string; summary: { rules: number } }>('netfilterLens.convert.testState', out);
       // The command returns once the problems are published too; the output shows before that.
       const shownMs = first.shownAt === undefined ? undefined : first.shownAt - t0;
       // Until the content provider hands the output over is the extension's part; from there to
@@ -170,7 +173,44 @@ if (process.env.NFLENS_BENCH === '1' && dumpPath) {
       const floorShownMs = performance.now() - t2;
       assert.equal(floorDoc.lineCount, outputText.split('\n').length);
       provider.dispose();
+      // The edited dump is reverted and everything closed: the prepared open starts from a tidy window.
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await quiet();
+
+      // The prepared open: a copy of the dump (no conversion of it is open), shown with the
+      // preparation on, converted in the background while the user reads it; then the command.
+      const { copyFileSync, existsSync } = await import('node:fs');
+      const copyPath = dumpPath!.replace(/(\.[^./]*)?$/, '-copy$1');
+      copyFileSync(dumpPath!, copyPath);
+      const ipsetBeside = dumpPath!.replace(/\.[^./]*$/, '.ipset-save');
+      if (existsSync(ipsetBeside)) copyFileSync(ipsetBeside, copyPath.replace(/\.[^./]*$/, '.ipset-save'));
+      await convertSettings.update('prepare', true, vscode.ConfigurationTarget.Global);
+      const copy = await vscode.workspace.openTextDocument(vscode.Uri.file(copyPath));
+      await vscode.window.showTextDocument(copy, { viewColumn: vscode.ViewColumn.One, preview: false });
+      await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', copy.uri);
+      const preparedStart = performance.now();
+      for (;;) {
+        const st = await vscode.commands.executeCommand<string>('netfilterLens.convert.testPrepared', copy.uri);
+        if (st === 'ready' || performance.now() - preparedStart > 120_000) break;
+        await sleep(100);
+      }
+      const preparedReadyMs = performance.now() - preparedStart;
+      await quiet();
+      const t3 = performance.now();
+      console.log(`[bench-trace ${t3.toFixed(0)}] test: convert command (prepared)`);
+      const out2 = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert', copy.uri);
+      const preparedOpenMs = performance.now() - t3;
+      const second = await vscode.commands.executeCommand<{ shownAt?: number; servedAt?: number; lastWhere?: string }>('netfilterLens.convert.testState', out2);
+      assert.equal(second.lastWhere, 'prepared');
+      await convertSettings.update('prepare', undefined, vscode.ConfigurationTarget.Global);
       const figures = {
+        coldWhere: first.lastWhere,
+        preparedShownMs: second.shownAt === undefined ? undefined : Math.round(second.shownAt - t3),
+        preparedServedMs: second.servedAt === undefined ? undefined : Math.round(second.servedAt - t3),
+        preparedOpenMs: Math.round(preparedOpenMs),
+        preparedReadyMs: Math.round(preparedReadyMs),
         quietMs: Math.round(quietMs),
         servedMs: servedMs === undefined ? undefined : Math.round(servedMs),
         floorShownMs: Math.round(floorShownMs),
@@ -188,7 +228,7 @@ if (process.env.NFLENS_BENCH === '1' && dumpPath) {
         updateKinds: updates.map((u) => u.kind),
       };
       console.log(`[bench] ${JSON.stringify(figures)}`);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
     });
   });

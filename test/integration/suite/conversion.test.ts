@@ -30,6 +30,7 @@ interface TestState {
   outputProblemLines: number[];
   lastKind: 'full' | 'rule';
   lastRead: 'line' | 'documents';
+  lastWhere?: 'prepared' | 'worker' | 'thread';
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -255,6 +256,64 @@ describe('conversion view', function () {
       assert.match(outputDoc(out).lineAt(related.location.range.start.line).text, /physdev/);
     }
     assert.ok(st.outputProblemLines.length > 0, 'the output shows the problems as decorations');
+  });
+
+  it('converts a dump shown for a moment from the conversion prepared in the background, and never a stale one', async () => {
+    // A copy of its own (with its ipset dump beside it): no conversion of it is open yet.
+    const dir = mkdtempSync(join(tmpdir(), 'nflens-prepared-'));
+    const dumpPath = join(dir, 'compute-copy.iptables-save');
+    writeFileSync(dumpPath, readFileSync(neutronPath('compute-ovs-hybrid-sg.iptables-save')));
+    writeFileSync(join(dir, 'compute-copy.ipset-save'), readFileSync(neutronPath('compute-ovs-hybrid-sg.ipset-save')));
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(dumpPath));
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+    // Prepared once the dump has been shown, unchanged, for a second.
+    const prepared = (uri: vscode.Uri) => vscode.commands.executeCommand<string>('netfilterLens.convert.testPrepared', uri);
+    assert.equal(await prepared(doc.uri), 'scheduled');
+    await waitFor('the prepared conversion', async () => (await prepared(doc.uri)) === 'ready');
+    const out = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert', doc.uri);
+    const st = await state(out);
+    assert.equal(st.lastWhere, 'prepared');
+    assert.equal(outputDoc(out).getText(), await nflensConvert(dumpPath), 'the prepared conversion is what nflens convert prints, ipset dump included');
+    assertSameDiagnostics(doc.uri, expected([{ text: doc.getText(), name: doc.uri.toString() }], DEFAULT_VIEW_OPTIONS, [readFileSync(join(dir, 'compute-copy.ipset-save'), 'utf8')]));
+    assert.ok(editor.document === doc);
+    // Later whole conversions (here: another style) are made in the worker.
+    await vscode.commands.executeCommand('netfilterLens.convert.switchStyle', 'script');
+    const ipsetText = readFileSync(join(dir, 'compute-copy.ipset-save'), 'utf8');
+    const script = expected([{ text: doc.getText(), name: doc.uri.toString() }], { ...DEFAULT_VIEW_OPTIONS, style: 'script' }, [ipsetText]).output;
+    await waitFor('the script style', () => outputDoc(out).getText() === script);
+    assert.equal((await state(out)).lastWhere, 'worker');
+
+    await vscode.commands.executeCommand('netfilterLens.convert.switchStyle', 'ruleset');
+
+    // A second copy, edited right after its conversion was prepared: converted again, from the edited text.
+    const otherPath = join(dir, 'other.iptables-save');
+    writeFileSync(otherPath, readFileSync(neutronPath('qrouter-0391ee86.iptables-save')));
+    const other = await vscode.workspace.openTextDocument(vscode.Uri.file(otherPath));
+    const otherEditor = await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.One, preview: false });
+    await waitFor('the prepared conversion', async () => (await prepared(other.uri)) === 'ready');
+    const line = other.getText().split('\n').findIndex((l) => /^-A .* -j ACCEPT/.test(l));
+    assert.ok(line > 0);
+    await otherEditor.edit((e) => e.insert(new vscode.Position(line, other.lineAt(line).text.length), ' -m comment --comment edited'));
+    assert.equal(await prepared(other.uri), 'scheduled', 'an edit drops what was prepared and prepares again later');
+    const out2 = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert', other.uri);
+    assert.equal((await state(out2)).lastWhere, 'worker');
+    assert.match(outputDoc(out2).getText(), /comment "edited"/);
+    assert.equal(outputDoc(out2).getText(), expected([{ text: other.getText(), name: other.uri.toString() }], DEFAULT_VIEW_OPTIONS).output);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+
+    // Turned off: nothing is converted ahead.
+    const cfg = vscode.workspace.getConfiguration('netfilterLens.convert');
+    await cfg.update('prepare', false, vscode.ConfigurationTarget.Global);
+    try {
+      const thirdPath = join(dir, 'third.iptables-save');
+      writeFileSync(thirdPath, readFileSync(neutronPath('qdhcp-3e8f1a2b.iptables-save')));
+      const third = await vscode.workspace.openTextDocument(vscode.Uri.file(thirdPath));
+      await vscode.window.showTextDocument(third, { viewColumn: vscode.ViewColumn.One, preview: false });
+      await sleep(1500);
+      assert.equal(await prepared(third.uri), 'none');
+    } finally {
+      await cfg.update('prepare', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('reports CHECKSUM as unsupported; the quick fix comments the rule out and the output follows', async () => {
