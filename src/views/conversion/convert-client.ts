@@ -4,8 +4,7 @@
  * ahead of the command ("prepared") when it opens. Falls back to the calling thread when the
  * worker cannot start. Both paths hand the result through the same codec. No `vscode` import.
  */
-import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { WorkerClient } from '../../language/worker-client';
 import { ConversionPipeline, type ConvertedDump, type SourceText, type ViewOptions, type ViewResult } from './model';
 import { packResult, unpackResult, type PackedResult } from './result-codec';
 
@@ -49,16 +48,16 @@ function sameTexts(a: readonly SourceText[], b: readonly SourceText[]): boolean 
 }
 
 export class ConversionClient {
-  private worker: Worker | undefined;
-  private failed = false;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (p: Packed) => void; reject: (e: Error) => void }>();
+  private readonly worker: WorkerClient<ConvertRequest, ConvertReply>;
   /** Conversions made ahead of the command, by the key of their first source. */
   private readonly prepared = new Map<string, Prepared>();
   private thread?: ConversionPipeline;
 
   /** `workerPath`: the bundled worker; undefined or missing means convert in this thread. */
-  constructor(private readonly workerPath: string | undefined, private readonly onLog?: (message: string) => void) {}
+  constructor(workerPath: string | undefined, onLog?: (message: string) => void) {
+    // What a stopped worker was preparing is gone with it.
+    this.worker = new WorkerClient(workerPath, 'conversion', onLog, () => this.prepared.clear());
+  }
 
   /** The whole conversion of `sources`: a matching prepared one if there is one, else made now. */
   async convert(sources: readonly SourceText[], opts: ViewOptions, extra: readonly SourceText[]): Promise<Converted> {
@@ -82,18 +81,20 @@ export class ConversionClient {
 
   /**
    * Starts converting `sources` now, for a later `convert` of the same inputs (the dump a user
-   * has open and may convert). Replaces what was prepared for the same first source.
+   * has open and may convert). Replaces what was prepared for the same first source. Resolves
+   * true once made, false when it failed or the same was prepared already.
    */
-  prepare(sources: readonly SourceText[], opts: ViewOptions, extra: readonly SourceText[]): void {
+  prepare(sources: readonly SourceText[], opts: ViewOptions, extra: readonly SourceText[]): Promise<boolean> {
     const key = sources[0]?.key ?? '';
     const old = this.prepared.get(key);
-    if (old && old.opts === JSON.stringify(opts) && sameTexts(old.sources, sources) && sameTexts(old.extra, extra)) return;
+    if (old && old.opts === JSON.stringify(opts) && sameTexts(old.sources, sources) && sameTexts(old.extra, extra)) return Promise.resolve(false);
     const { reply } = this.request(sources, opts, extra);
     const entry: Prepared = { sources, extra, opts: JSON.stringify(opts), reply, ready: false };
-    reply.then(() => (entry.ready = true), () => undefined);
     this.prepared.delete(key);
     this.prepared.set(key, entry);
     while (this.prepared.size > MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
+    // Resolves true once made (false when it failed or was already there).
+    return reply.then(() => (entry.ready = true), () => false);
   }
 
   /** Whether a conversion of `key` (its first source) is prepared or being prepared. */
@@ -112,64 +113,24 @@ export class ConversionClient {
   }
 
   get inWorker(): boolean {
-    return this.worker !== undefined;
+    return this.worker.running;
   }
 
   private request(sources: readonly SourceText[], opts: ViewOptions, extra: readonly SourceText[]): { reply: Promise<Packed>; where: 'worker' | 'thread' } {
-    const worker = this.ensureWorker();
-    if (!worker) {
-      try {
-        this.thread ??= new ConversionPipeline();
-        const { result, dumps } = this.thread.convertAlone(sources, opts, extra);
-        const { nft: _printed, ...rest } = result;
-        return { reply: Promise.resolve({ packed: packResult(rest), dumps }), where: 'thread' };
-      } catch (e) {
-        return { reply: Promise.reject(e instanceof Error ? e : new Error(String(e))), where: 'thread' };
-      }
+    const reply = this.worker.request((id) => ({ id, sources, opts, extra }));
+    if (reply) return { reply, where: 'worker' };
+    try {
+      this.thread ??= new ConversionPipeline();
+      const { result, dumps } = this.thread.convertAlone(sources, opts, extra);
+      const { nft: _printed, ...rest } = result;
+      return { reply: Promise.resolve({ packed: packResult(rest), dumps }), where: 'thread' };
+    } catch (e) {
+      return { reply: Promise.reject(e instanceof Error ? e : new Error(String(e))), where: 'thread' };
     }
-    const id = this.nextId++;
-    const reply = new Promise<Packed>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const req: ConvertRequest = { id, sources, opts, extra };
-      worker.postMessage(req);
-    });
-    return { reply, where: 'worker' };
-  }
-
-  private ensureWorker(): Worker | undefined {
-    if (this.worker || this.failed) return this.worker;
-    if (!this.workerPath || !existsSync(this.workerPath)) {
-      this.failed = true;
-      this.onLog?.(`conversion worker not found (${this.workerPath ?? 'no path'}); converting on the main thread`);
-      return undefined;
-    }
-    const worker = new Worker(this.workerPath);
-    worker.unref();
-    worker.on('message', (reply: ConvertReply) => {
-      const p = this.pending.get(reply.id);
-      if (!p) return;
-      this.pending.delete(reply.id);
-      if ('packed' in reply) p.resolve({ packed: reply.packed, dumps: reply.dumps });
-      else p.reject(new Error(reply.error));
-    });
-    const fail = (why: string) => {
-      this.onLog?.(`conversion worker stopped: ${why}`);
-      if (this.worker === worker) this.worker = undefined;
-      for (const p of this.pending.values()) p.reject(new Error(`conversion worker stopped: ${why}`));
-      this.pending.clear();
-      this.prepared.clear();
-    };
-    worker.on('error', (e) => fail(e.message));
-    worker.on('exit', (code) => fail(`exit ${code}`));
-    this.worker = worker;
-    return worker;
   }
 
   dispose(): void {
-    const w = this.worker;
-    this.worker = undefined;
-    this.failed = true;
+    this.worker.dispose();
     this.prepared.clear();
-    void w?.terminate();
   }
 }
