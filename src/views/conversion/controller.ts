@@ -102,7 +102,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     this.disposables.push(
       this.converter,
       { dispose: () => this.prepareTimers.forEach((t) => clearTimeout(t)) },
-      vscode.window.onDidChangeVisibleTextEditors(() => this.prepareVisibleSoon()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.prepareActiveSoon()),
       this.diagnostics, this.outputChanged, this.lensesChanged, this.converted, this.highlight,
       ...Object.values(this.problemDecorations),
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -126,7 +126,7 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
       }),
     );
     // A dump already shown when the extension starts.
-    this.prepareVisibleSoon();
+    this.prepareActiveSoon();
   }
 
   // ------------------------------------------------------------ options (per workspace)
@@ -211,25 +211,28 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   // ------------------------------------------------------------ conversions prepared ahead
 
   /**
-   * Dumps shown in an editor are converted in the background (in the worker) once they have been
-   * quiet for a moment, so that "Convert to nftables" on them only has to show the result.
+   * The dump in the active editor is converted in the background (in the worker) once it has
+   * been unchanged for a moment, so that "Convert to nftables" on it only has to show the result.
    */
-  private prepareVisibleSoon(): void {
-    if (!vscode.workspace.getConfiguration('netfilterLens.convert').get<boolean>('prepare', true)) return;
-    for (const editor of vscode.window.visibleTextEditors) {
-      const doc = editor.document;
-      if (doc.languageId !== 'iptables-save' || doc.uri.scheme === OUTPUT_SCHEME) continue;
-      this.prepareConversionSoon(doc.uri);
-    }
+  private prepareActiveSoon(): void {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || doc.languageId !== 'iptables-save' || doc.uri.scheme === OUTPUT_SCHEME) return;
+    this.prepareConversionSoon(doc.uri);
   }
 
+  /** Milliseconds the last preparation of each dump took (an edited big dump is prepared again less eagerly). */
+  private readonly prepareCost = new Map<string, number>();
+
   private prepareConversionSoon(uri: vscode.Uri): void {
+    if (!vscode.workspace.getConfiguration('netfilterLens.convert').get<boolean>('prepare', true)) return;
     const key = uri.toString();
     clearTimeout(this.prepareTimers.get(key));
+    // As the analysis of a big document: after an edit, wait three times as long as the last one took (up to 10 s).
+    const wait = Math.max(PREPARE_DELAY_MS, Math.min(10_000, 3 * (this.prepareCost.get(key) ?? 0)));
     this.prepareTimers.set(key, setTimeout(() => {
       this.prepareTimers.delete(key);
       void this.prepareNow(uri).catch((e) => this.log?.warn(`conversion view: preparing ${key} failed: ${e instanceof Error ? e.message : String(e)}`));
-    }, PREPARE_DELAY_MS));
+    }, wait));
   }
 
   /** What is prepared for the dump `uri` (for tests and the benchmark). */
@@ -243,11 +246,13 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
     const key = ConversionSession.keyOf(sources, undefined);
     // A conversion already open keeps itself current; a dump no longer shown is not worth it.
     if (this.allSessions().some((s) => s.key === key)) return;
-    if (!vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri.toString())) return;
+    if (vscode.window.activeTextEditor?.document.uri.toString() !== uri.toString()) return;
     const { texts, extra } = await readInputs(sources, await this.ipsetsFor(sources, key));
     if (texts[0]?.kind !== 'iptables') return;
     benchTrace('conversion view: preparing a conversion');
-    this.converter.prepare(texts, this.options, extra);
+    const started = performance.now();
+    const ready = this.converter.prepare(texts, this.options, extra);
+    if (await ready) this.prepareCost.set(uri.toString(), performance.now() - started);
   }
 
   /** The output document once VS Code has fetched the session's latest output (an open document updates asynchronously). */
