@@ -227,22 +227,25 @@ export class ConversionPipeline {
 
   /**
    * Makes now what the first edit of input `key` would otherwise make on the keystroke: the
-   * line offsets of its text and of `result`'s output, and the order of its lists (tens of
-   * milliseconds on a big dump). Called when the view is idle after a whole conversion.
+   * line offsets of its text and of `result`'s output, the order of its lists and the parse of
+   * the ipset dumps (tens of milliseconds on a big dump). Called when the view is idle after a
+   * whole conversion.
    * When that conversion was made in the worker, this thread has never run the converter: one
    * rule is spliced unchanged (the result thrown away) so that the first edit finds the code
    * compiled (a cold splice took 0.1 s instead of 0.01 s).
    */
-  prepareEdits(key: string, result: ViewResult): void {
+  prepareEdits(key: string, result: ViewResult, ipsetSources: readonly SourceText[] = []): void {
     const last = this.converted.get(key);
     if (!last) return;
+    // Each edit reads the ipset dumps through this cache; the worker parsed them, this thread not yet.
+    const ipsets = ipsetSources.filter((s) => s.kind === 'ipset').flatMap((s) => this.parseSets(s.key, s.text));
     const skeleton = this.skeletonOf(key, last.text);
     outputLineStarts(result);
     sourceOrderOf(result.sourceMap, (e) => e.source.start.line);
     sourceOrderOf(result.diagnostics, (d) => d.range.start.line);
     const rule = result.rules.find((r) => (r.file ?? '') === key && r.output && r.source.start.line === r.source.end.line);
     if (!rule) return;
-    const options = convertFileOptions(DEFAULT_VIEW_OPTIONS, []);
+    const options = convertFileOptions(DEFAULT_VIEW_OPTIONS, ipsets);
     spliceRuleEdit(result, { key, before: last.text, after: last.text, line: rule.source.start.line }, skeleton, (text) => convertFiles([{ file: parseIptablesSave(text, { dialect: last.dialect }), name: key }], options));
   }
 

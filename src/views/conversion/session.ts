@@ -173,7 +173,20 @@ export class ConversionSession {
   prepareForEdits(): void {
     const result = this.result;
     if (!result || this.ruleLines || this.lastKind !== 'full') return;
-    for (const uri of this.sources) if (this.kinds.get(uri.toString()) === 'iptables') this.pipeline.prepareEdits(uri.toString(), result);
+    const ipsets = [...this.sourceTexts(), ...this.extra];
+    for (const uri of this.sources) if (this.kinds.get(uri.toString()) === 'iptables') this.pipeline.prepareEdits(uri.toString(), result, ipsets);
+  }
+
+  /** The inputs as last converted. */
+  private sourceTexts(): SourceText[] {
+    const out: SourceText[] = [];
+    for (const uri of this.sources) {
+      const key = uri.toString();
+      const text = this.texts.get(key);
+      const kind = this.kinds.get(key);
+      if (text !== undefined && kind) out.push({ key, kind, text });
+    }
+    return out;
   }
 
   /** The attached ipset dumps as last read (an edit of one of them is a change of its own: 'full'). */
