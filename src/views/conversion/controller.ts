@@ -137,6 +137,8 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
 
   async setOptions(change: Partial<ViewOptions>): Promise<void> {
     await this.context.workspaceState.update(OPTIONS_KEY, { ...this.options, ...change });
+    // What was prepared with the old options would not be used.
+    this.prepareActiveSoon();
     await Promise.all([...this.sessions.values()].map((s) => this.refresh(s, true)));
   }
 
