@@ -32,6 +32,11 @@ export class WorkerClient<Request extends { id: number }, Reply extends WorkerRe
     });
   }
 
+  /** Starts the worker now, so that the first request does not wait for it to load. */
+  start(): void {
+    this.ensureWorker();
+  }
+
   get running(): boolean {
     return this.worker !== undefined;
   }

@@ -219,6 +219,8 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   private prepareActiveSoon(): void {
     const doc = vscode.window.activeTextEditor?.document;
     if (!doc || doc.languageId !== 'iptables-save' || doc.uri.scheme === OUTPUT_SCHEME) return;
+    // Loaded before the command, prepared or not: the worker takes about 0.1 s to start.
+    this.converter.start();
     this.prepareConversionSoon(doc.uri);
   }
 

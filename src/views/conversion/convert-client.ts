@@ -112,6 +112,11 @@ export class ConversionClient {
     this.prepared.delete(key);
   }
 
+  /** Starts the worker (a dump is open: a conversion may come). */
+  start(): void {
+    this.worker.start();
+  }
+
   get inWorker(): boolean {
     return this.worker.running;
   }
