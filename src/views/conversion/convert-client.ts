@@ -55,8 +55,10 @@ export class ConversionClient {
 
   /** `workerPath`: the bundled worker; undefined or missing means convert in this thread. */
   constructor(workerPath: string | undefined, onLog?: (message: string) => void) {
-    // What a stopped worker was preparing is gone with it.
-    this.worker = new WorkerClient(workerPath, 'conversion', onLog, () => this.prepared.clear());
+    // What a stopped worker was still preparing is gone with it (what it had sent back stays).
+    this.worker = new WorkerClient(workerPath, 'conversion', onLog, () => {
+      for (const [key, p] of this.prepared) if (!p.ready) this.prepared.delete(key);
+    });
   }
 
   /** The whole conversion of `sources`: a matching prepared one if there is one, else made now. */
