@@ -28,6 +28,10 @@ export function toVsRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
 
+/** Bigger dumps are not prepared: VS Code treats a text of over 300,000 lines or 20 MB as a large file (50,000 rules: 53,000 lines, 7.5 MB). */
+const PREPARE_MAX_LINES = 300_000;
+const PREPARE_MAX_CHARS = 20 * 1024 * 1024;
+
 /** How long a dump shown in an editor stays unchanged before its conversion is prepared in the background. */
 const PREPARE_DELAY_MS = 1000;
 
@@ -219,6 +223,8 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   private prepareActiveSoon(): void {
     const doc = vscode.window.activeTextEditor?.document;
     if (!doc || doc.languageId !== 'iptables-save' || doc.uri.scheme === OUTPUT_SCHEME) return;
+    // Nobody asked for this conversion: not on a dump so big that VS Code itself treats it as a large file.
+    if (doc.lineCount > PREPARE_MAX_LINES || doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end) > PREPARE_MAX_CHARS) return;
     // Loaded before the command, prepared or not: the worker takes about 0.1 s to start.
     this.converter.start();
     this.prepareConversionSoon(doc.uri);

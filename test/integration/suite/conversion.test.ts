@@ -314,6 +314,16 @@ describe('conversion view', function () {
     } finally {
       await cfg.update('prepare', undefined, vscode.ConfigurationTarget.Global);
     }
+
+    // A dump VS Code treats as a large file (over 300,000 lines) is not converted unasked.
+    const hugePath = join(dir, 'huge.iptables-save');
+    writeFileSync(hugePath, `*filter\n:INPUT ACCEPT [0:0]\n${'# padding\n'.repeat(300_000)}COMMIT\n`);
+    const huge = await vscode.workspace.openTextDocument(vscode.Uri.file(hugePath));
+    await vscode.window.showTextDocument(huge, { viewColumn: vscode.ViewColumn.One, preview: false });
+    assert.equal(huge.languageId, 'iptables-save');
+    await sleep(1500);
+    assert.equal(await prepared(huge.uri), 'none');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('reports CHECKSUM as unsupported; the quick fix comments the rule out and the output follows', async () => {
