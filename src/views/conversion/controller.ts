@@ -460,9 +460,13 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
   private inputChanged(uri: vscode.Uri, changes: readonly vscode.TextDocumentContentChangeEvent[], version: number): void {
     if (uri.scheme === OUTPUT_SCHEME) return;
     benchTrace('conversion view: input changed');
-    if (this.converter.isPrepared(uri.toString()) || this.prepareTimers.has(uri.toString())) {
-      this.converter.forget(uri.toString());
-      this.prepareConversionSoon(uri);
+    const key = uri.toString();
+    if (this.converter.isPrepared(key) || this.prepareTimers.has(key)) {
+      this.converter.forget(key);
+      clearTimeout(this.prepareTimers.get(key));
+      this.prepareTimers.delete(key);
+      // Prepared again if it is still the active dump (and not grown into a large file).
+      this.prepareActiveSoon();
     }
     for (const s of this.sessions.values()) {
       if (!s.involves(uri)) continue;
