@@ -114,7 +114,11 @@ export class ConversionController implements vscode.TextDocumentContentProvider,
         if (e.contentChanges.length) this.inputChanged(e.document.uri, e.contentChanges, e.document.version);
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
-        this.converter.forget(doc.uri.toString());
+        const key = doc.uri.toString();
+        this.converter.forget(key);
+        clearTimeout(this.prepareTimers.get(key));
+        this.prepareTimers.delete(key);
+        this.prepareCost.delete(key);
         this.documentClosed(doc);
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e)),
