@@ -268,7 +268,7 @@ describe('conversion view', function () {
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
     // Prepared once the dump has been shown, unchanged, for a second.
     const prepared = (uri: vscode.Uri) => vscode.commands.executeCommand<string>('netfilterLens.convert.testPrepared', uri);
-    assert.equal(await prepared(doc.uri), 'scheduled');
+    assert.notEqual(await prepared(doc.uri), 'none', 'scheduled as soon as it is the active editor');
     await waitFor('the prepared conversion', async () => (await prepared(doc.uri)) === 'ready');
     const out = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert', doc.uri);
     const st = await state(out);
@@ -294,7 +294,8 @@ describe('conversion view', function () {
     const line = other.getText().split('\n').findIndex((l) => /^-A .* -j ACCEPT/.test(l));
     assert.ok(line > 0);
     await otherEditor.edit((e) => e.insert(new vscode.Position(line, other.lineAt(line).text.length), ' -m comment --comment edited'));
-    assert.equal(await prepared(other.uri), 'scheduled', 'an edit drops what was prepared and prepares again later');
+    // An edit drops what was prepared and prepares again later.
+    await waitFor('the edited dump to be scheduled again', async () => (await prepared(other.uri)) === 'scheduled');
     const out2 = await vscode.commands.executeCommand<vscode.Uri>('netfilterLens.convert', other.uri);
     assert.equal((await state(out2)).lastWhere, 'worker');
     assert.match(outputDoc(out2).getText(), /comment "edited"/);
