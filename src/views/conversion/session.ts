@@ -66,6 +66,8 @@ export class ConversionSession {
   readonly id = String(nextId++);
   readonly outputUri: vscode.Uri;
   result?: ViewResult;
+  /** The inputs of the last conversion. */
+  private inputs: SourceText[] = [];
   /** The texts of the last conversion, by input key. */
   private texts = new Map<string, string>();
   /** The document version each of those texts was read at. */
@@ -173,20 +175,8 @@ export class ConversionSession {
   prepareForEdits(): void {
     const result = this.result;
     if (!result || this.ruleLines || this.lastKind !== 'full') return;
-    const ipsets = [...this.sourceTexts(), ...this.extra];
+    const ipsets = [...this.inputs, ...this.extra];
     for (const uri of this.sources) if (this.kinds.get(uri.toString()) === 'iptables') this.pipeline.prepareEdits(uri.toString(), result, ipsets);
-  }
-
-  /** The inputs as last converted. */
-  private sourceTexts(): SourceText[] {
-    const out: SourceText[] = [];
-    for (const uri of this.sources) {
-      const key = uri.toString();
-      const text = this.texts.get(key);
-      const kind = this.kinds.get(key);
-      if (text !== undefined && kind) out.push({ key, kind, text });
-    }
-    return out;
   }
 
   /** The attached ipset dumps as last read (an edit of one of them is a change of its own: 'full'). */
@@ -227,6 +217,7 @@ export class ConversionSession {
       this.lastWhere = converted.where;
       result = converted.result;
     }
+    this.inputs = texts;
     this.texts = new Map(texts.map((t) => [t.key, t.text]));
     this.extra = extra;
     // A rule splice changes one rule: its index is copied from the last one with that rule replaced.
